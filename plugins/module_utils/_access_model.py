@@ -47,8 +47,10 @@ AUDIT_HEADERS = {
     "method": "x-mcp-method",
     "tool": "x-mcp-tool",
 }
-# JSON-RPC error code of every refusal the gateway answers itself (server-defined range).
-REFUSED_ERROR_CODE = -32001
+# JSON-RPC error codes of the refusals a gateway answers itself (implementation-defined server
+# range). The APIM policy and the local gateway give the same codes, so clients see one platform.
+UNAUTHORIZED_ERROR_CODE = -32001
+REFUSED_ERROR_CODE = -32003
 # Namespace of the app role ids: uuid5(namespace, "<app name>/<role value>") never changes.
 APP_ROLE_NAMESPACE = uuid.UUID("9d5c7a8e-3f41-5b0e-9a63-6f1c2e4b8d70")
 

@@ -245,3 +245,10 @@ def test_rate_limit_counts_per_caller_within_a_window():
     assert limiter.allow(limited, "b", 1.0)
     assert limiter.allow(limited, "a", 61.0)
     assert all(limiter.allow(SERVER, "a", 0.0) for _round in range(10))
+
+
+def test_refusal_codes_match_the_compiled_apim_policy():
+    from ansible_collections.mcp_platform.azure.plugins.module_utils import _access_model
+
+    assert gateway.FORBIDDEN == _access_model.REFUSED_ERROR_CODE
+    assert gateway.UNAUTHORIZED == _access_model.UNAUTHORIZED_ERROR_CODE
