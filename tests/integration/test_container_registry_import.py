@@ -1,0 +1,78 @@
+"""container_registry_import through Ansible against the stand-in."""
+
+import uuid
+
+import pytest
+
+STANDIN_GAP = (
+    "the stand-in does not serve the registry data plane: registries report loginServer "
+    "'<name>.azurecr.io', which is not served locally, and there is no /oauth2/exchange, /oauth2/token "
+    "or GET /acr/v1/<repository>/_tags/<tag>, so the module cannot check whether a tag exists"
+)
+
+
+def _registry(ansible_module):
+    group = "rg-it-%s" % uuid.uuid4().hex[:8]
+    name = "acrit%s" % uuid.uuid4().hex[:8]
+    ansible_module("resource_group", name=group, location="westeurope")
+    ansible_module("container_registry", name=name, resource_group=group, location="westeurope")
+    return group, name
+
+
+@pytest.mark.xfail(strict=True, reason=STANDIN_GAP)
+def test_import_happens_once(ansible_module):
+    group, registry = _registry(ansible_module)
+    args = dict(
+        registry_name=registry,
+        resource_group=group,
+        source_image="mongodb/mongodb-mcp-server:3.0.4",
+        target_tags=["mongodb-mcp-server:3.0.4"],
+    )
+    checked = ansible_module("container_registry_import", check=True, **args)
+    assert checked.changed and checked["changes"] == ["mongodb-mcp-server:3.0.4"] and checked.writes == []
+
+    imported = ansible_module("container_registry_import", **args)
+    assert imported.changed and [w["method"] for w in imported.writes] == ["POST"]
+    assert imported.writes[0]["request_body"] == {
+        "source": {"sourceImage": "mongodb/mongodb-mcp-server:3.0.4", "registryUri": "docker.io"},
+        "targetTags": ["mongodb-mcp-server:3.0.4"],
+        "mode": "NoForce",
+    }
+
+    again = ansible_module("container_registry_import", **args)
+    assert not again.changed and again.writes == []
+    assert again["present_tags"] == ["mongodb-mcp-server:3.0.4"]
+
+    removed = ansible_module("container_registry_import", state="absent", **args)
+    assert removed.changed and removed["changes"] == ["mongodb-mcp-server:3.0.4"]
+
+
+def test_import_input_is_checked_before_any_call(ansible_module):
+    bad_source = ansible_module(
+        "container_registry_import",
+        expect_failure=True,
+        registry_name="acrnothere",
+        resource_group="rg-nothere",
+        source_image="MongoDB/Server",
+    )
+    assert bad_source["msg"].startswith("source_image:") and bad_source.traffic == []
+    bad_target = ansible_module(
+        "container_registry_import",
+        expect_failure=True,
+        registry_name="acrnothere",
+        resource_group="rg-nothere",
+        source_image="mongodb/mongodb-mcp-server:3.0.4",
+        target_tags=["mongodb-mcp-server"],
+    )
+    assert bad_target["msg"].startswith("target_tags[0]:") and bad_target.traffic == []
+
+
+def test_import_into_a_missing_registry_names_it(ansible_module):
+    missing = ansible_module(
+        "container_registry_import",
+        expect_failure=True,
+        registry_name="acr%s" % uuid.uuid4().hex[:8],
+        resource_group="rg-it-%s" % uuid.uuid4().hex[:8],
+        source_image="mongodb/mongodb-mcp-server:3.0.4",
+    )
+    assert "registry_name" in missing["msg"] and missing.writes == []
