@@ -1,0 +1,178 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: mcp_platform contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: apim_service_info
+short_description: Read Azure API Management services, optionally waiting for one to be ready
+version_added: 0.1.0
+description:
+  - Returns one API Management service by name, or every service of a resource group or subscription,
+    with its gateway URL, provisioning state and IP addresses.
+  - With O(wait=true) and O(name), waits until the service has settled (for example after
+    M(mcp_platform.azure.apim_service) started it with O(mcp_platform.azure.apim_service#module:wait=false)), up to
+    O(wait_timeout) seconds.
+options:
+  name:
+    description: Name of the service; all services of O(resource_group) (or of the subscription) when not set.
+    type: str
+  resource_group:
+    description: Resource group of the service(s). Required with O(name).
+    type: str
+  wait:
+    description:
+      - Wait until the named service is no longer being created or updated. Needs O(name).
+      - A service that does not exist is not waited for; RV(exists) is then false.
+    type: bool
+    default: false
+  wait_timeout:
+    description:
+      - Seconds to wait with O(wait=true).
+      - The task fails, naming this option, when the service is still busy then.
+    type: int
+    default: 3600
+  fail_on_failed:
+    description: With O(wait=true), fail the task when the service settles in the V(Failed) state.
+    type: bool
+    default: true
+extends_documentation_fragment:
+  - mcp_platform.azure.auth
+  - mcp_platform.azure.attributes.INFO
+notes:
+  - The interval between two reads while waiting is 30 seconds; the environment variable
+    E(MCP_PLATFORM_AZURE_POLLING_INTERVAL) overrides it.
+author:
+  - mcp_platform maintainers (@mcp-platform)
+"""
+
+EXAMPLES = r"""
+- name: Wait for the gateway started earlier with wait=false
+  mcp_platform.azure.apim_service_info:
+    name: apim-mcp-platform
+    resource_group: rg-mcp-platform
+    wait: true
+    wait_timeout: 3600
+  register: apim
+
+- name: Use its private address
+  ansible.builtin.debug:
+    msg: "{{ apim.service.gateway_url }} at {{ apim.service.private_ip_addresses | first }}"
+"""
+
+RETURN = r"""
+exists:
+  description: Whether the named service exists (with O(name)); true when any service was found otherwise.
+  returned: always
+  type: bool
+service:
+  description: Facts of the named service; empty when O(name) is not set or it does not exist.
+  returned: always
+  type: dict
+  contains:
+    provisioning_state:
+      description: For example V(Activating) while it is being created, V(Succeeded) once ready.
+      type: str
+    gateway_url:
+      description: URL of the gateway.
+      type: str
+    developer_portal_url:
+      description: URL of the developer portal.
+      type: str
+    management_api_url:
+      description: URL of the management API.
+      type: str
+    public_ip_addresses:
+      description: Public IP addresses of the gateway.
+      type: list
+      elements: str
+    private_ip_addresses:
+      description: Private IP addresses in the subnet (virtual network modes only).
+      type: list
+      elements: str
+    virtual_network_type:
+      description: V(None), V(External) or V(Internal).
+      type: str
+    subnet_id:
+      description: The subnet the service is in.
+      type: str
+    principal_id:
+      description: Object id of the system-assigned identity.
+      type: str
+    settled:
+      description: False while an operation on the service is still running.
+      type: bool
+resources:
+  description: The services found, as Azure returns them (REST wire names).
+  returned: always
+  type: list
+  elements: dict
+"""
+
+from ansible_collections.mcp_platform.azure.plugins.module_utils._apim import (
+    apim_operations,
+    provisioning_state,
+    service_summary,
+    wait_until_settled,
+)
+from ansible_collections.mcp_platform.azure.plugins.module_utils._resource import (
+    ArmError,
+    ArmModule,
+    ArmResource,
+    ModuleError,
+    list_resources,
+)
+
+ARGUMENT_SPEC = dict(
+    name=dict(type="str"),
+    resource_group=dict(type="str"),
+    wait=dict(type="bool", default=False),
+    wait_timeout=dict(type="int", default=3600),
+    fail_on_failed=dict(type="bool", default=True),
+)
+
+RESOURCE = ArmResource(
+    sdk=apim_operations("api_management_service"),
+    path=("resource_group", "name"),
+    list_calls={("resource_group",): "list_by_resource_group", (): "list"},
+    kind="API Management service",
+)
+
+
+def main():
+    arm = ArmModule(ARGUMENT_SPEC, required_by={"name": "resource_group"})
+    params = arm.params
+    if params["wait"] and not params.get("name"):
+        arm.fail("wait: needs name (only one service can be waited for)")
+    if params["wait_timeout"] < 0:
+        arm.fail("wait_timeout: must not be negative")
+    try:
+        if params.get("name") and params["wait"]:
+            services = arm.operations(RESOURCE.sdk)
+            found = wait_until_settled(
+                lambda: arm.get_or_none(services.get, params["resource_group"], params["name"]),
+                params["wait_timeout"],
+            )
+            found = [found] if found is not None else []
+        else:
+            found = list_resources(arm, RESOURCE)
+    except ModuleError as exc:
+        arm.fail(str(exc))
+    except ArmError as error:
+        arm.fail_arm(error, "read the %s" % RESOURCE.kind)
+    service = service_summary(found[0]) if params.get("name") and found else {}
+    if params["wait"] and params["fail_on_failed"] and found and str(provisioning_state(found[0])).lower() == "failed":
+        arm.fail(
+            "the API Management service %s settled in the Failed state" % params["name"],
+            service=service,
+            resources=found,
+        )
+    arm.exit(changed=False, exists=bool(found), service=service, resources=found)
+
+
+if __name__ == "__main__":
+    main()
