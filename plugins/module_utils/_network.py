@@ -89,6 +89,18 @@ def reference_id(value, subscription_id, resource_group, resource_type):
     return resource_id(subscription_id, resource_group, resource_type, value)
 
 
+def check_reference(option, value, resource_type):
+    """Input rule for an option naming another resource (a bare name or a full ARM id).
+
+    Checked by the modules' ``validate`` so a malformed reference fails before the first Azure
+    call, rather than while the body is built after the GET.
+    """
+    if value and not value.startswith(ARM_ID_PREFIX) and "/" in value:
+        raise NetworkInputError(
+            "%s: %r is neither a resource name nor a full ARM id of a %s" % (option, value, resource_type)
+        )
+
+
 def same_id(left, right):
     """ARM ids compare case-insensitively (the service may re-case the resource group)."""
     if left is None or right is None:

@@ -156,6 +156,11 @@ class ArmResource:
     list_calls      for _info modules: {(option names...): method}, e.g.
                     {("resource_group",): "list_by_resource_group", (): "list"}.
     kind            a human name used in messages ("resource group").
+    validate        callable(params) -> None or a list of problems ("option: rule"): input rules,
+                    checked before the first Azure call; may also raise ModuleError.
+    check_current   callable(current, params) -> None or a list of problems: rules against the
+                    existing resource (settings that cannot change once set), checked before any
+                    comparison or write; may also raise ModuleError.
     """
 
     def __init__(
@@ -177,6 +182,8 @@ class ArmResource:
         list_calls=None,
         kind="resource",
         write_only_update_option=None,
+        validate=None,
+        check_current=None,
     ):
         self.sdk = sdk if isinstance(sdk, Sdk) else Sdk(*sdk)
         self.path = path
@@ -196,6 +203,8 @@ class ArmResource:
         self.list_calls = list_calls or {}
         self.kind = kind
         self.write_only_update_option = write_only_update_option
+        self.validate = validate
+        self.check_current = check_current
 
     def path_args(self, params):
         if callable(self.path):
@@ -359,6 +368,12 @@ def _is_not_found(exc):
     return type(exc).__name__ == "ResourceNotFoundError" or status == 404
 
 
+def _fail_on_problems(problems):
+    """A rule hook may raise ModuleError itself or return its problems; either fails the task."""
+    if problems:
+        raise ModuleError("; ".join(problems) if isinstance(problems, (list, tuple)) else str(problems))
+
+
 def _method(operations, preferred, fallbacks):
     for name in ([preferred] if preferred else []) + list(fallbacks):
         if name and hasattr(operations, name):
@@ -399,6 +414,21 @@ class ResourceEngine:
         args = res.path_args(self.params) + res.args_for("get", self.params)
         return self.arm.get_or_none(method, *args, **res.kwargs_for("get", self.params))
 
+    def validate(self, params):
+        """Input rules, run before the first Azure call (the resource's ``validate``).
+
+        Subclasses may extend it; a problem raises ModuleError, so nothing has been read or written.
+        """
+        if self.resource.validate is not None:
+            _fail_on_problems(self.resource.validate(params))
+
+    def check_current(self, current, params):
+        """Rules against the existing resource, run when it exists and ``state=present``, before
+        comparing or writing (the resource's ``check_current``): e.g. a setting that cannot be undone.
+        """
+        if self.resource.check_current is not None:
+            _fail_on_problems(self.resource.check_current(current, params))
+
     def _salt(self):
         path = [str(part) for part in self.resource.path_args(self.params)]
         return "/".join([self.resource.sdk.module, self.resource.sdk.operations or "", *path])
@@ -434,9 +464,12 @@ class ResourceEngine:
 
     def run(self):
         params = self.params
+        self.validate(params)
         current = self.current()
         if params.get("state", "present") == "absent":
             return self._absent(current)
+        if current is not None:
+            self.check_current(current, params)
         desired = strip_none(self.desired_body(params))
         if not isinstance(desired, dict):
             raise ModuleError("desired_body must return a dict")

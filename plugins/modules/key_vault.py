@@ -224,6 +224,7 @@ RESOURCE = ArmResource(
     recreate_on=("location",),
     delete_guard="allow_data_loss",
     kind="key vault",
+    check_current=lambda current, params: check_against_current(params, current),
 )
 
 _NAME = re.compile(r"^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$")
@@ -308,16 +309,15 @@ def desired_body(params):
 
 
 class KeyVaultEngine(ResourceEngine):
-    """The resource engine plus the vault's irreversible-setting checks, made against the current vault."""
+    """The resource engine, with the vault's tenant defaulting to the tenant of the identity in use.
+
+    The irreversible-setting checks run through the engine's ``check_current`` hook (see RESOURCE).
+    """
 
     def run(self):
         if not self.params["tenant_id"] and self.params["state"] == "present":
             self.params["tenant_id"] = credential_tenant_id(self.arm.auth)
         return super(KeyVaultEngine, self).run()
-
-    def _update(self, current, desired, write_only):
-        check_against_current(self.params, current)
-        return super(KeyVaultEngine, self)._update(current, desired, write_only)
 
 
 def main():

@@ -25,7 +25,7 @@ description:
   - Runs on the controller or any POSIX host; the process check uses C(/proc) when present to guard
     against a recycled process id.
 author:
-  - mcp_platform maintainers (@mcp_platform)
+  - mcp_platform maintainers (@mcp-platform)
 options:
   name:
     description:

@@ -192,6 +192,9 @@ def validate(params):
         )
     if params["zones"] is not None and len(params["zones"]) > 1:
         raise NetworkInputError("zones: a NAT gateway lives in at most one zone, got %s" % ", ".join(params["zones"]))
+    if params["public_ip_name"] and "/" in params["public_ip_name"]:
+        # The module creates this address in resource_group: a path or an ARM id cannot name it.
+        raise NetworkInputError("public_ip_name: %r must be a name, not a path or ARM id" % params["public_ip_name"])
 
 
 def public_ip_body(params, current, arm):  # pylint: disable=unused-argument

@@ -150,6 +150,7 @@ from ansible_collections.mcp_platform.azure.plugins.module_utils._network import
     ArmModule,
     NetworkInputError,
     StatefulEngine,
+    check_reference,
     list_or_empty,
     merge_results,
     ref_id,
@@ -179,7 +180,8 @@ ARGUMENT_SPEC = dict(
     wait=dict(type="bool", default=True),
 )
 
-SDK_MODULE, SDK_CLIENT = "azure.mgmt.privatedns", "PrivateDnsManagementClient"
+SDK_MODULE = "azure.mgmt.privatedns"
+SDK_CLIENT = "PrivateDnsManagementClient"
 # Private DNS zones and their links are global resources.
 GLOBAL = "global"
 TTL_RANGE = (1, 2147483647)
@@ -216,6 +218,12 @@ def validate(params):
         repeated = sorted(set(n for n in names if names.count(n) > 1))
         if repeated:
             raise NetworkInputError("%s: names must be unique, repeated: %s" % (option, ", ".join(repeated)))
+    for link in params["virtual_network_links"] or []:
+        check_reference(
+            "virtual_network_links[%s].virtual_network" % link["name"],
+            link["virtual_network"],
+            "Microsoft.Network/virtualNetworks",
+        )
     low, high = TTL_RANGE
     for record in params["a_records"] or []:
         where = "a_records[%s]" % record["name"]

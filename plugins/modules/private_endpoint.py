@@ -148,6 +148,7 @@ from ansible_collections.mcp_platform.azure.plugins.module_utils._network import
     ArmModule,
     NetworkInputError,
     StatefulEngine,
+    check_reference,
     endpoint_addresses,
     id_name,
     merge_results,
@@ -218,6 +219,9 @@ def validate(params):
         raise NetworkInputError("target: must be the full resource id of the resource to connect to")
     if params["request_message"] and len(params["request_message"]) > 140:
         raise NetworkInputError("request_message: at most 140 characters")
+    check_reference("virtual_network", params["virtual_network"], "Microsoft.Network/virtualNetworks")
+    for index, zone in enumerate(params["private_dns_zones"] or []):
+        check_reference("private_dns_zones[%d]" % index, zone, "Microsoft.Network/privateDnsZones")
 
 
 def subnet_id(arm, params):

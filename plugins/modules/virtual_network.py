@@ -184,6 +184,7 @@ from ansible_collections.mcp_platform.azure.plugins.module_utils._network import
     NetworkInputError,
     StatefulEngine,
     by_name,
+    check_reference,
     check_subnet_layout,
     ref_id,
     resource_id,
@@ -280,6 +281,11 @@ def validate(params):
             raise NetworkInputError(
                 "subnets[%s].address_prefixes: at least one CIDR block is required" % subnet["name"]
             )
+        for option, resource_type in (
+            ("network_security_group", "Microsoft.Network/networkSecurityGroups"),
+            ("nat_gateway", "Microsoft.Network/natGateways"),
+        ):
+            check_reference("subnets[%s].%s" % (subnet["name"], option), subnet[option], resource_type)
         for service in subnet["delegations"] or []:
             if not SERVICE_NAME.match(service):
                 raise NetworkInputError(

@@ -54,6 +54,18 @@ class _Raw:
         return self._body
 
 
+def _request_body(request):
+    """The bytes sent, for both request types azure-core hands a transport.
+
+    Typespec SDKs build ``azure.core.rest.HttpRequest`` (``.content``); autorest (msrest) SDKs such
+    as containerinstance still build the legacy ``azure.core.pipeline.transport.HttpRequest``, which
+    keeps the body in ``.body`` and has no ``.content``.
+    """
+    if hasattr(request, "content"):
+        return request.content
+    return request.body
+
+
 class FakeArm(HttpTransport):
     """ARM in a dict. ``on_put(path, body) -> body`` lets a test play server-side normalisation."""
 
@@ -101,7 +113,8 @@ class FakeArm(HttpTransport):
         url = urlparse(request.url)
         path = url.path.rstrip("/")
         key = path.lower()
-        body = json.loads(request.content) if request.content else None
+        raw = _request_body(request)
+        body = json.loads(raw) if raw else None
         self.requests.append(dict(method=request.method, path=path, body=body))
         if path.startswith("/operations/"):
             return self._respond(request, 200, {"status": "Succeeded"})

@@ -6,6 +6,7 @@ from ansible_collections.mcp_platform.azure.plugins.module_utils._compare import
 from ansible_collections.mcp_platform.azure.plugins.module_utils._resource import (
     FINGERPRINT_TAG,
     ArmResource,
+    ModuleError,
 )
 from ansible_collections.mcp_platform.azure.plugins.modules import resource_group
 from tests.unit.plugins.module_utils.arm_fake import FakeArm
@@ -291,3 +292,80 @@ def test_msrest_child_resource_round_trip():
     assert not result["changed"]
     result = run_engine(NAMED_VALUE_SPEC, named_value_body, NAMED_VALUE, dict(args, state="absent"), fake)
     assert result["changed"] and fake.writes[-1]["method"] == "DELETE"
+
+
+# ---- rule hooks: validate(params) before any call, check_current(current, params) before a write ----
+
+
+def _rg_with_rules(**hooks):
+    return ArmResource(
+        sdk=("azure.mgmt.resource.resources", "ResourceManagementClient", "resource_groups"),
+        path=("name",),
+        create="create_or_update",
+        tags=True,
+        kind="resource group",
+        **hooks,
+    )
+
+
+def test_validate_fails_before_the_first_azure_call():
+    fake = FakeArm()
+    seen = []
+
+    def validate(params):
+        seen.append(params["name"])
+        return ["location: %r is not a region name" % params["location"]] if " " in params["location"] else None
+
+    resource = _rg_with_rules(validate=validate)
+    with pytest.raises(ModuleFailed) as failure:
+        run_engine(RG[0], RG[1], resource, dict(name="rg1", location="not a region"), fake)
+    assert failure.value.result["msg"] == "location: 'not a region' is not a region name"
+    assert fake.requests == [], "no GET, no write: the rule is checked before Azure is asked anything"
+    result = run_engine(RG[0], RG[1], resource, dict(name="rg1", location="westeurope"), fake)
+    assert result["operation"] == "create" and seen == ["rg1", "rg1"]
+
+
+def test_validate_may_raise_module_error_itself():
+    def validate(params):
+        raise ModuleError("name: must not be rg0")
+
+    fake = FakeArm()
+    with pytest.raises(ModuleFailed, match=r"^name: must not be rg0$"):
+        run_engine(RG[0], RG[1], _rg_with_rules(validate=validate), dict(name="rg0", location="westeurope"), fake)
+    assert fake.requests == []
+
+
+def test_check_current_sees_the_existing_resource_and_stops_the_update():
+    fake = FakeArm()
+    calls = []
+
+    def locked_region(current, params):
+        calls.append((current["location"], params["location"]))
+        if current["location"] != params["location"]:
+            return ["location: is %s on the existing group and cannot change" % current["location"]]
+        return None
+
+    resource = _rg_with_rules(check_current=locked_region)
+    run_engine(RG[0], RG[1], resource, dict(name="rg1", location="westeurope"), fake)
+    assert calls == [], "not called on create: there is no current resource"
+    writes = len(fake.writes)
+    for check in (True, False):
+        with pytest.raises(ModuleFailed, match=r"^location: is westeurope on the existing group"):
+            run_engine(RG[0], RG[1], resource, dict(name="rg1", location="northeurope"), fake, check=check)
+    assert len(fake.writes) == writes
+    result = run_engine(RG[0], RG[1], resource, dict(name="rg1", location="westeurope", tags={"a": "b"}), fake)
+    assert result["operation"] == "update" and calls[-1] == ("westeurope", "westeurope")
+    result = run_engine(RG[0], RG[1], resource, dict(name="rg1", state="absent"), fake)
+    assert result["operation"] == "delete" and len(calls) == 3, "not called for state=absent"
+
+
+def test_fake_reads_bodies_of_legacy_msrest_requests():
+    from azure.core.pipeline.transport import HttpRequest as LegacyHttpRequest
+
+    fake = FakeArm()
+    request = LegacyHttpRequest("PUT", "https://arm.test/subscriptions/0/resourceGroups/rg1")
+    request.set_bytes_body(b'{"location": "westeurope"}')
+    assert not hasattr(request, "content")
+    fake.send(request)
+    (put,) = fake.writes
+    assert put == dict(method="PUT", path="/subscriptions/0/resourceGroups/rg1", body={"location": "westeurope"})

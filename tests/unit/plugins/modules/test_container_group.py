@@ -228,17 +228,8 @@ def test_service_casing_is_not_a_reason():
 # ---- the engine over FakeArm -----------------------------------------------------------------------
 
 
-class LegacyRequestFakeArm(FakeArm):
-    """FakeArm reads ``request.content``; the msrest-generation SDK sends a legacy HttpRequest (``.body``)."""
-
-    def send(self, request, **kwargs):
-        if not hasattr(request, "content"):
-            request.content = request.body
-        return super().send(request, **kwargs)
-
-
 def aci_arm():
-    fake = LegacyRequestFakeArm()
+    fake = FakeArm()
     fake.lro_types = {"Microsoft.ContainerInstance/containerGroups"}
 
     def like_aci(path, body):

@@ -5,7 +5,7 @@ import pytest
 from ansible_collections.mcp_platform.azure.plugins.module_utils._resource import ModuleError
 from ansible_collections.mcp_platform.azure.plugins.modules import key_vault as module
 from tests.unit.plugins.module_utils.arm_fake import FakeArm
-from tests.unit.plugins.module_utils.engine_helpers import run_engine
+from tests.unit.plugins.module_utils.engine_helpers import ModuleFailed, run_engine
 
 TENANT = "66666666-6666-6666-6666-666666666666"
 BASE = dict(name="kv-mcp1", resource_group="rg1", location="westeurope", tenant_id=TENANT)
@@ -100,3 +100,16 @@ def test_network_rules_compare_as_the_service_stores_them():
     assert not again["changed"] and len(fake.writes) == writes
     more = run(fake, check=True, network_acls=acls(ip_rules=["203.0.113.11"]))
     assert more["changes"] == ["properties.networkAcls.ipRules"] and len(fake.writes) == writes
+
+
+def test_engine_refuses_an_irreversible_change_before_any_write():
+    fake = FakeArm()
+    assert run(fake, enable_purge_protection=True)["operation"] == "create"
+    writes = len(fake.writes)
+    for check in (True, False):
+        with pytest.raises(ModuleFailed, match=r"^enable_purge_protection: the vault has purge protection"):
+            run(fake, check=check, enable_purge_protection=False, tags={"env": "dev"})
+        with pytest.raises(ModuleFailed, match=r"^soft_delete_retention_in_days: is 90 on the existing vault"):
+            run(fake, check=check, enable_purge_protection=True, soft_delete_retention_in_days=30)
+    assert len(fake.writes) == writes
+    assert run(fake, enable_purge_protection=True, tags={"env": "dev"})["changes"] == ["tags"]

@@ -89,6 +89,7 @@ def test_keep_public_ip(monkeypatch, fake):
     [
         (dict(idle_timeout_in_minutes=121), "idle_timeout_in_minutes: 121 is outside 4-120"),
         (dict(zones=["1", "2"]), "zones: a NAT gateway lives in at most one zone"),
+        (dict(public_ip_name="rg2/pip1"), "public_ip_name: 'rg2/pip1' must be a name, not a path or ARM id"),
     ],
 )
 def test_invalid_input_fails_before_any_call(monkeypatch, fake, args, message):

@@ -80,6 +80,10 @@ def test_absent_deletes_links_before_the_zone(monkeypatch, fake):
         (dict(a_records=[dict(name="a", ipv4_addresses=["10.0.0.300"])]), "a_records[a].ipv4_addresses: '10.0.0.300'"),
         (dict(a_records=[dict(name="a", ipv4_addresses=["10.0.0.1"], ttl=0)]), "a_records[a].ttl: 0 is outside"),
         (dict(virtual_network_links=LINKS + LINKS), "virtual_network_links: names must be unique"),
+        (
+            dict(virtual_network_links=[dict(name="l1", virtual_network="rg2/vnet1")]),
+            "virtual_network_links[l1].virtual_network: 'rg2/vnet1' is neither a resource name nor a full ARM id",
+        ),
     ],
 )
 def test_invalid_input_fails_before_any_call(monkeypatch, fake, args, message):

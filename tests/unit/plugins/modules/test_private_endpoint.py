@@ -81,8 +81,10 @@ def test_endpoint_body_and_zone_group(monkeypatch, fake):
 
 def test_changing_the_target_needs_recreate(monkeypatch, fake):
     run_module(monkeypatch, private_endpoint, fake, **BASE)
+    other_target = dict(BASE)
+    other_target["group_ids"] = ["vault"]
     with pytest.raises(ModuleFailed) as failed:
-        run_module(monkeypatch, private_endpoint, fake, **dict(BASE, group_ids=["vault"]))
+        run_module(monkeypatch, private_endpoint, fake, **other_target)
     assert "properties.privateLinkServiceConnections" in failed.value.result["msg"]
     assert len(fake.writes) == 1
 
@@ -101,6 +103,8 @@ def test_tags_update_in_place_and_check_mode_writes_nothing(monkeypatch, fake):
         (dict(virtual_network=None), "subnet: 'snet-pe' is a name, so virtual_network is required too"),
         (dict(target="mc1"), "target: must be the full resource id"),
         (dict(group_ids=None), "group_ids is required when state=present"),
+        (dict(virtual_network="rg2/vnet1"), "virtual_network: 'rg2/vnet1' is neither a resource name nor a full"),
+        (dict(private_dns_zones=["zones/x"]), "private_dns_zones[0]: 'zones/x' is neither a resource name nor"),
     ],
 )
 def test_invalid_input_fails_before_any_call(monkeypatch, fake, args, message):

@@ -75,6 +75,14 @@ def like_azure(path, stored):
             "subnets: names must be unique, repeated: a",
         ),
         ([dict(name="a", address_prefixes=["10.20.0.0/24"], delegations=["aci"])], "subnets[a].delegations: 'aci'"),
+        (
+            [dict(name="a", address_prefixes=["10.20.0.0/24"], network_security_group="rg2/nsg1")],
+            "subnets[a].network_security_group: 'rg2/nsg1' is neither a resource name nor a full ARM id",
+        ),
+        (
+            [dict(name="a", address_prefixes=["10.20.0.0/24"], nat_gateway="natGateways/ng1")],
+            "subnets[a].nat_gateway: 'natGateways/ng1' is neither a resource name nor a full ARM id",
+        ),
     ],
 )
 def test_invalid_layouts_are_refused_naming_the_subnet(subnets, message):
