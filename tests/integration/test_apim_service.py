@@ -134,11 +134,6 @@ def test_apim_service_info_waits_for_a_service_started_without_waiting(ansible_m
     ansible_module("apim_service", name=options["name"], resource_group=options["resource_group"], state="absent")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="stand-in: PUT Microsoft.ApiManagement/service (2024-05-01) with identity.type SystemAssigned is answered "
-    "without identity.principalId / identity.tenantId, which Azure fills in",
-)
 def test_system_assigned_identity_has_a_principal(ansible_module, network):
     options = service_options(
         network, name="apim-id-%s" % network["suffix"], virtual_network_type="None", subnet_id=None

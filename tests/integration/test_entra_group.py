@@ -2,8 +2,6 @@
 
 import uuid
 
-import pytest
-
 # Users the stand-in's directory holds from the start.
 ADA = "0a0e1f30-4b5c-4d6e-8f70-8192a3b4c5d6"
 REY = "1b1f2041-5c6d-4e7f-9081-92a3b4c5d6e7"
@@ -82,11 +80,6 @@ def test_invalid_member_id_fails_before_any_call(ansible_module):
     assert [t for t in failed.traffic if t["kind"] == "graph"] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="stand-in gap: Graph /v1.0/groups/{id}/owners (GET, POST $ref, DELETE {id}/$ref) answers 400 "
-    "'Resource not found for the segment owners'",
-)
 def test_group_owners(ansible_module):
     name = "own-" + uuid.uuid4().hex[:8]
     try:

@@ -2,14 +2,6 @@
 
 import uuid
 
-import pytest
-
-DELETE_GAP = (
-    "the stand-in answers DELETE Microsoft.KeyVault/vaults with 202 Accepted + Azure-AsyncOperation "
-    "(its spec marks vaults as long-running); ARM deletes a vault synchronously (200, or 204 when absent) "
-    "and azure-mgmt-keyvault 14.1.0 vaults.delete accepts only 200/204"
-)
-
 
 def test_key_vault_lifecycle(ansible_module, standin):
     group = "rg-it-%s" % uuid.uuid4().hex[:8]
@@ -54,7 +46,6 @@ def test_key_vault_lifecycle(ansible_module, standin):
     assert "allow_data_loss" in guarded["msg"] and guarded.writes == []
 
 
-@pytest.mark.xfail(strict=True, reason=DELETE_GAP)
 def test_key_vault_delete(ansible_module):
     group = "rg-it-%s" % uuid.uuid4().hex[:8]
     name = "kv-it-%s" % uuid.uuid4().hex[:8]

@@ -66,11 +66,6 @@ def test_private_endpoint_lifecycle(ansible_module, network):
     assert gone["private_endpoints"] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="stand-in has no Microsoft.Network/privateEndpoints/privateDnsZoneGroups type (PUT answers 400 "
-    "InvalidResourceType for api-version 2026-03-01)",
-)
 def test_private_endpoint_dns_zone_group(ansible_module, network):
     group = network["group"]
     zone = "privatelink.vaultcore.azure.net"

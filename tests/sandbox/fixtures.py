@@ -129,11 +129,11 @@ class StandInProcess:
         return [json.loads(line) for line in data.splitlines() if line.strip()]
 
     def write_calls(self, since=0):
-        """ARM / Graph / Key Vault exchanges that change something (read-only POST actions excluded)."""
+        """ARM / Graph / Key Vault / registry exchanges that change something (read-only POST actions excluded)."""
         return [
             entry
             for entry in self.traffic(since)
-            if entry["kind"] in ("arm", "graph", "keyvault")
+            if entry["kind"] in ("arm", "graph", "keyvault", "registry")
             and entry["method"] in WRITE_METHODS
             and not entry.get("read_only_action")
         ]

@@ -65,6 +65,20 @@ async def _graph_flow(env):
         await graph.groups.by_group_id(group.id).members.by_directory_object_id(SEED_USER).ref.delete()
         assert (await graph.groups.by_group_id(group.id).members.get()).value == []
 
+        # Owners are a navigation of their own, with the same $ref verbs.
+        owners = graph.groups.by_group_id(group.id).owners
+        assert (await owners.get()).value == []
+        await owners.ref.post(member)
+        with pytest.raises(ODataError) as caught:
+            await owners.ref.post(member)
+        assert "'owners'" in caught.value.error.message
+        assert [o.id for o in (await owners.get()).value] == [SEED_USER]
+        assert (await graph.groups.by_group_id(group.id).members.get()).value == []
+        await owners.by_directory_object_id(SEED_USER).ref.delete()
+        assert (await owners.get()).value == []
+        with pytest.raises(ODataError):
+            await owners.by_directory_object_id(SEED_USER).ref.delete()
+
         role_id = uuid.uuid4()
         app = await graph.applications.post(
             Application(

@@ -227,3 +227,18 @@ def test_traffic_log_redacts_secrets(standin, client, group):
     for entry in tokens:
         assert entry["response_body"]["access_token"] == "**redacted**"
     assert standin.write_calls(mark)
+
+
+def test_sigterm_removes_the_ready_file(tmp_path):
+    from tests.sandbox.fixtures import StandInProcess
+
+    process = StandInProcess(tmp_path / "state").start()
+    try:
+        assert (process.state_dir / "ready").read_text().strip() == process.base_url
+        _get(process, "/metadata/endpoints?api-version=2022-09-01")
+        process.process.terminate()  # SIGTERM
+        assert process.process.wait(timeout=20) == 0
+    finally:
+        process.stop()
+    assert not (process.state_dir / "ready").exists()
+    assert (process.state_dir / "traffic.jsonl").read_text().count("\n") == 1

@@ -151,7 +151,7 @@ def test_private_endpoint_dns_and_vcore(client, group):
     assert endpoint.custom_dns_configs[0].ip_addresses == [address]
 
     zone = "privatelink.mongocluster.cosmos.azure.com"
-    dns.private_zones.begin_create_or_update(group, zone, {"location": "global"}).result()
+    zone_id = dns.private_zones.begin_create_or_update(group, zone, {"location": "global"}).result().id
     vnet_id = network.virtual_networks.get(group, "vnet").id
     link = dns.virtual_network_links.begin_create_or_update(
         group,
@@ -170,7 +170,42 @@ def test_private_endpoint_dns_and_vcore(client, group):
         network.subnets.begin_delete(group, "vnet", "endpoints").result()
     assert caught.value.error.code == "InUseSubnetCannotBeDeleted"
     dns.record_sets.delete(group, zone, "A", "vcore")
+
+    # A DNS zone group on the endpoint: Azure writes the endpoint's A records into the zone itself.
+    zone_group = network.private_dns_zone_groups.begin_create_or_update(
+        group,
+        "pe-vcore",
+        "default",
+        {"properties": {"privateDnsZoneConfigs": [{"name": "mongo", "properties": {"privateDnsZoneId": zone_id}}]}},
+    ).result()
+    assert zone_group.provisioning_state == "Succeeded"
+    config = zone_group.private_dns_zone_configs[0]
+    assert config.private_dns_zone_id == zone_id
+    assert [(r.record_set_name, r.ip_addresses) for r in config.record_sets] == [("vcore", [address])]
+    zone_record = dns.record_sets.get(group, zone, "A", "vcore")
+    assert [a.ipv4_address for a in zone_record.a_records] == [address]
+    assert [g.name for g in network.private_dns_zone_groups.list("pe-vcore", group)] == ["default"]
+    with pytest.raises(HttpResponseError) as caught:
+        network.private_dns_zone_groups.begin_create_or_update(
+            group,
+            "pe-vcore",
+            "bad",
+            {
+                "properties": {
+                    "privateDnsZoneConfigs": [{"name": "x", "properties": {"privateDnsZoneId": zone_id + "x"}}]
+                }
+            },
+        )
+    assert caught.value.error.code == "InvalidResourceReference"
+    with pytest.raises(HttpResponseError) as caught:
+        network.private_dns_zone_groups.begin_create_or_update(
+            group, "pe-missing", "default", {"properties": {"privateDnsZoneConfigs": []}}
+        )
+    assert caught.value.error.code == "ParentResourceNotFound"
     network.private_endpoints.begin_delete(group, "pe-vcore").result()
+    # the zone group and the records it made go with the endpoint
+    with pytest.raises(ResourceNotFoundError):
+        dns.record_sets.get(group, zone, "A", "vcore")
     network.subnets.begin_delete(group, "vnet", "endpoints").result()
 
 
@@ -206,7 +241,7 @@ def test_registry_identity_and_role_assignments(client, group, sdk_env):
     registry = registries.registries.begin_create(
         group, "acrplatform", {"location": LOCATION, "sku": {"name": "Basic"}}
     ).result()
-    assert registry.login_server == "acrplatform.azurecr.io"
+    assert registry.login_server.startswith("127.0.0.1:")  # served by the stand-in, see test_registry_and_vault_*
     registries.registries.begin_import_image(
         group,
         "acrplatform",
@@ -391,3 +426,49 @@ def test_monitoring(client, group):
     assert component.connection_string.startswith("InstrumentationKey=")
     assert [c.name for c in insights.components.list_by_resource_group(group)] == ["appi"]
     insights.components.delete(group, "appi")
+
+
+def test_system_and_user_assigned_identities_get_principals(client, group, sdk_env):
+    user = client(ManagedServiceIdentityClient).user_assigned_identities.create_or_update(
+        group, "id-apim", {"location": LOCATION}
+    )
+    apim = client(ApiManagementClient)
+    service = apim.api_management_service.begin_create_or_update(
+        group,
+        "apim-identity",
+        {
+            "location": LOCATION,
+            "sku": {"name": "Consumption", "capacity": 0},
+            "identity": {"type": "SystemAssigned, UserAssigned", "userAssignedIdentities": {user.id: {}}},
+            "properties": {"publisherEmail": "ops@example.com", "publisherName": "Ops"},
+        },
+    ).result()
+    assert service.identity.tenant_id == sdk_env["AZURE_TENANT"]
+    principal = service.identity.principal_id
+    assert principal and principal != user.principal_id
+    entry = service.identity.user_assigned_identities[user.id]
+    assert (entry.principal_id, entry.client_id) == (user.principal_id, user.client_id)
+    # The system-assigned principal stays while the identity stays enabled.
+    again = apim.api_management_service.get(group, "apim-identity")
+    assert again.identity.principal_id == principal
+
+    containers = client(ContainerInstanceManagementClient)
+    body = {
+        "location": LOCATION,
+        "identity": {"type": "SystemAssigned"},
+        "properties": {
+            "osType": "Linux",
+            "containers": [
+                {
+                    "name": "app",
+                    "properties": {"image": "busybox", "resources": {"requests": {"cpu": 1, "memoryInGB": 1}}},
+                }
+            ],
+        },
+    }
+    created = containers.container_groups.begin_create_or_update(group, "aci-identity", body).result()
+    assert created.identity.principal_id and created.identity.tenant_id == sdk_env["AZURE_TENANT"]
+    assert created.identity.principal_id != principal
+    body["identity"] = {"type": "None"}
+    cleared = containers.container_groups.begin_create_or_update(group, "aci-identity", body).result()
+    assert cleared.identity.principal_id is None

@@ -3,14 +3,13 @@
 import argparse
 import asyncio
 import shlex
+import signal
 import socket
 import sys
 from pathlib import Path
 
-import uvicorn
-
 from .entra import CLIENT_ID, SUBSCRIPTION_ID, TENANT_ID
-from .server import StandIn, make_config
+from .server import Server, StandIn, make_config
 from .tls import make_certificates
 from .traffic import TrafficLog
 
@@ -37,7 +36,7 @@ async def serve(port, state_dir):
     traffic = TrafficLog(state_dir / "traffic.jsonl")
     app = StandIn(traffic)
 
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", port))
     port = sock.getsockname()[1]
@@ -46,7 +45,14 @@ async def serve(port, state_dir):
 
     app.server_cert = server_path
     config = make_config(app, server_path)
-    server = uvicorn.Server(config)
+    server = Server(config)
+
+    def stop():
+        server.should_exit = True
+
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop)
     task = asyncio.create_task(server.serve(sockets=[sock]))
     while not server.started:
         if task.done():
@@ -62,6 +68,7 @@ async def serve(port, state_dir):
     print(f"Azure stand-in listening on {base_url} (port {port}); source {env_file} to use it", flush=True)
     try:
         await task
+        await app.stop_planes()
     finally:
         ready.unlink(missing_ok=True)
         traffic.close()

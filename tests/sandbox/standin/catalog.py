@@ -7,9 +7,11 @@ reject a request), ``actions`` (POST .../{action}).
 """
 
 import base64
+import copy
 import hashlib
 import ipaddress
 import uuid
+from datetime import datetime, timedelta, timezone
 
 from .entra import CLIENT_OBJECT_ID, SUBSCRIPTION_ID, TENANT_ID
 from .http import Reply, arm_error
@@ -34,6 +36,8 @@ class Spec:
         self.model = model
         self.patch_model = options.get("patch_model")
         self.lro = options.get("lro", False)
+        # most long-running types delete asynchronously too; a few (Key Vault) answer a delete at once
+        self.delete_lro = options.get("delete_lro", self.lro)
         self.write_only = list(options.get("write_only", []))
         self.fill = options.get("fill")
         self.view = options.get("view")
@@ -414,6 +418,83 @@ def delete_private_endpoint(arm, record):
         arm.store.pop(nic.lower(), None)
 
 
+def fill_dns_zone_group(arm, request, target, record, existing):
+    """Each zone config gets the A records of the endpoint's FQDNs that belong in that zone, created in the zone."""
+    endpoint = arm.get(record["id"].rsplit("/", 2)[0])
+    endpoint_props = endpoint["body"].get("properties", {})
+    connections = (endpoint_props.get("privateLinkServiceConnections") or []) + (
+        endpoint_props.get("manualPrivateLinkServiceConnections") or []
+    )
+    groups = {((_ci(c.get("properties"), "groupIds") or ["default"])[0]).lower() for c in connections}
+    configs = _props(record).get("privateDnsZoneConfigs") or []
+    names = [_ci(c, "name") for c in configs]
+    if len(set(names)) != len(names):
+        return arm_error(400, "InvalidRequestFormat", "Private DNS zone config names must be unique in a group.")
+    wanted = []
+    for config in configs:
+        cprops = config.setdefault("properties", {})
+        zone_id = _ci(cprops, "privateDnsZoneId")
+        zone = arm.get(zone_id)
+        if zone is None:
+            return arm_error(
+                400,
+                "InvalidResourceReference",
+                f"Resource {zone_id} referenced by resource {record['id']} was not found. Please make sure that the "
+                "referenced resource exists, and that both resources are in the same region.",
+            )
+        zone_name = zone["id"].rsplit("/", 1)[-1].lower()
+        record_sets = []
+        for group in groups:
+            private_zone, public_suffix = PRIVATE_LINK_ZONES.get(group, (None, None))
+            if private_zone != zone_name:
+                continue
+            for dns in endpoint_props.get("customDnsConfigs") or []:
+                fqdn = dns.get("fqdn") or ""
+                if fqdn.endswith("." + public_suffix):
+                    label = fqdn[: -len(public_suffix) - 1]
+                    wanted.append((zone, label, dns.get("ipAddresses") or []))
+                    record_sets.append(
+                        {
+                            "recordType": "A",
+                            "recordSetName": label,
+                            "fqdn": f"{label}.{zone_name}",
+                            "ttl": 10,
+                            "ipAddresses": list(dns.get("ipAddresses") or []),
+                            "provisioningState": "Succeeded",
+                        }
+                    )
+        cprops["recordSets"] = record_sets
+    for old in (existing or {}).get("extra", {}).get("records", []):
+        arm.store.pop(old.lower(), None)
+    created = []
+    for zone, label, addresses in wanted:
+        record_id = f"{zone['id']}/A/{label}"
+        arm.put_record(
+            record_id,
+            "Microsoft.Network/privateDnsZones/A",
+            {
+                "id": record_id,
+                "name": label,
+                "type": "Microsoft.Network/privateDnsZones/A",
+                "etag": uuid.uuid4().hex,
+                "properties": {
+                    "ttl": 10,
+                    "fqdn": f"{label}.{zone['id'].rsplit('/', 1)[-1].lower()}.",
+                    "isAutoRegistered": False,
+                    "aRecords": [{"ipv4Address": a} for a in addresses],
+                },
+            },
+        )
+        created.append(record_id)
+    record["extra"]["records"] = created
+    return None
+
+
+def delete_dns_zone_group(arm, record):
+    for record_id in record["extra"].get("records", []):
+        arm.store.pop(record_id.lower(), None)
+
+
 def check_subnet_delete(arm, record):
     return subnet_in_use(arm, record)
 
@@ -465,9 +546,33 @@ def fill_record_set(arm, request, target, record, existing):
 # ---- Microsoft.KeyVault -------------------------------------------------------------------------
 
 
+def check_vault(arm, request, target, resource_id, body, existing):
+    """A soft-deleted vault keeps its name: it must be recovered (createMode=recover) or purged first."""
+    deleted = arm.deleted_vaults.get(target.names[-1].lower())
+    mode = str(_ci(body.get("properties"), "createMode") or "default").lower()
+    if existing is None and deleted is not None and mode != "recover":
+        return arm_error(
+            409,
+            "ConflictError",
+            f"A vault with the same name already exists in deleted state. You need to either recover or purge "
+            f"existing key vault. Follow this link https://go.microsoft.com/fwlink/?linkid=2149745 for more "
+            f"information on soft delete. Vault name: {target.names[-1]}.",
+        )
+    if existing is None and deleted is None and mode == "recover":
+        return arm_error(
+            404,
+            "ResourceNotFound",
+            f"The deleted vault '{target.names[-1]}' was not found; there is nothing to recover.",
+        )
+    return None
+
+
 def fill_vault(arm, request, target, record, existing):
     props = _props(record)
     name = target.names[-1]
+    recovered = None
+    if existing is None and str(props.get("createMode") or "").lower() == "recover":
+        recovered = arm.deleted_vaults.pop(name.lower())
     props["vaultUri"] = arm.standin.vault_url(name)
     props.setdefault("enableSoftDelete", True)
     props.setdefault("softDeleteRetentionInDays", 90)
@@ -486,12 +591,85 @@ def fill_vault(arm, request, target, record, existing):
             'The property "enablePurgeProtection" cannot be set to false. '
             "Enabling the purge protection for a vault is an irreversible action.",
         )
+    if recovered is not None:
+        arm.standin.keyvault.vaults[name.lower()] = recovered["data_plane"]
+        for secret in recovered["secrets"]:
+            arm.store[secret["id"].lower()] = secret
     arm.standin.keyvault.ensure_vault(name)
     return None
 
 
 def delete_vault(arm, record):
-    arm.standin.keyvault.drop_vault(record["id"].rsplit("/", 1)[-1])
+    """Deleting a vault with soft delete (the default) keeps it, with its secrets, as a deleted vault."""
+    name = record["id"].rsplit("/", 1)[-1]
+    data_plane = arm.standin.keyvault.drop_vault(name)
+    props = record["body"].get("properties", {})
+    if _ci(props, "enableSoftDelete") is False:
+        return
+    location = _location(record["body"].get("location") or "westeurope")
+    now = datetime.now(timezone.utc)
+    days = _ci(props, "softDeleteRetentionInDays") or 90
+    arm.deleted_vaults[name.lower()] = {
+        "view": {
+            "id": f"/subscriptions/{SUBSCRIPTION_ID}/providers/Microsoft.KeyVault/locations/{location}/deletedVaults/"
+            f"{name}",
+            "name": name,
+            "type": "Microsoft.KeyVault/deletedVaults",
+            "properties": {
+                "vaultId": record["id"],
+                "location": location,
+                "deletionDate": _iso(now),
+                "scheduledPurgeDate": _iso(now + timedelta(days=days)),
+                "tags": record["body"].get("tags") or {},
+                "purgeProtectionEnabled": bool(_ci(props, "enablePurgeProtection")),
+            },
+        },
+        "data_plane": data_plane or {"secrets": {}, "deleted": {}},
+        # the ARM secret resources come back on recovery
+        "secrets": [r for k, r in list(arm.store.items()) if k.startswith(record["id"].lower() + "/secrets/")],
+    }
+
+
+def _location(location):
+    return location.replace(" ", "").lower()
+
+
+def _iso(moment):
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def deleted_vaults(arm, request, target, spec):
+    """GET / purge of .../locations/{location}/deletedVaults/{name}."""
+    name = target.names[-1] if len(target.names) >= 2 else None
+    deleted = arm.deleted_vaults.get((name or "").lower())
+    location = target.names[0].lower() if target.names else ""
+    if deleted is None or deleted["view"]["properties"]["location"] != _location(location):
+        return arm_error(404, "ResourceNotFound", f"The deleted vault '{name}' in location '{location}' was not found.")
+    is_purge = request.method == "POST" and (target.action or "").lower() == "purge" and target.kind == "odd"
+    if is_purge:
+        if deleted["view"]["properties"]["purgeProtectionEnabled"]:
+            return arm_error(
+                409,
+                "Conflict",
+                f"Operation 'PurgeVault' is not allowed: vault '{name}' has purge protection enabled; it is purged "
+                f"automatically on {deleted['view']['properties']['scheduledPurgeDate']}.",
+            )
+        _async_url, location_url = arm.start_operation(
+            target,
+            deleted["view"]["id"],
+            "action",
+            request.api_version,
+            location=location,
+            apply=lambda: arm.deleted_vaults.pop(name.lower(), None),
+        )
+        return Reply(202, None, {"Location": location_url, "Retry-After": "1"})
+    if request.method == "GET" and target.kind == "item":
+        return Reply(200, copy.deepcopy(deleted["view"]))
+    return arm_error(405, "MethodNotAllowed", f"The method '{request.method}' is not allowed on a deleted vault.")
+
+
+def list_deleted_vaults(arm, request, target, spec):
+    return Reply(200, {"value": [copy.deepcopy(d["view"]) for d in arm.deleted_vaults.values()]})
 
 
 def fill_vault_secret(arm, request, target, record, existing):
@@ -499,6 +677,13 @@ def fill_vault_secret(arm, request, target, record, existing):
     props = _props(record)
     value = props.get("value")
     vault_name = target.names[0]
+    if target.names[-1].lower() in arm.standin.keyvault.ensure_vault(vault_name)["deleted"]:
+        return arm_error(
+            409,
+            "Conflict",
+            f"Secret {target.names[-1]} is currently in a deleted but recoverable state, and its name cannot be "
+            "reused; in this state, the secret can only be recovered or purged.",
+        )
     secret = arm.standin.keyvault.set_secret(
         vault_name,
         target.names[-1],
@@ -525,7 +710,8 @@ def fill_vault_secret(arm, request, target, record, existing):
 
 def fill_registry(arm, request, target, record, existing):
     props = _props(record)
-    props["loginServer"] = f"{target.names[-1].lower()}.azurecr.io"
+    # The registry's data plane is served by the stand-in on a port of its own (see registry.py).
+    props["loginServer"] = arm.standin.registry_login_server(target.names[-1])
     props.setdefault("adminUserEnabled", False)
     props["creationDate"] = (existing or record)["body"].get("properties", {}).get("creationDate") or _now()
     props["status"] = {"displayStatus": "Succeeded", "message": "", "timestamp": _now()}
@@ -541,19 +727,42 @@ def import_image(arm, request, target, record, fail_lro=False):
     image = source.get("sourceImage")
     if not image:
         return arm_error(400, "InvalidParameter", "source.sourceImage is required.")
-    tags = body.get("targetTags") or [image.split("/")[-1]]
-    record["extra"].setdefault("images", [])
+    if "@" in image and not body.get("targetTags"):
+        return arm_error(400, "InvalidParameter", "targetTags are required when the source image names a digest.")
+    tags = body.get("targetTags") or [image]
+    pairs = []
     for tag in tags:
-        if tag not in record["extra"]["images"]:
-            record["extra"]["images"].append(tag)
+        repository, sep, name = tag.rpartition(":")
+        if not sep or not repository or "/" in name:
+            return arm_error(400, "InvalidParameter", f"Target tag '{tag}' is not of the form repository:tag.")
+        pairs.append((repository.lower(), name))
+    repositories = record["extra"].setdefault("repositories", {})
+    failure = fail_lro
+    if (body.get("mode") or "NoForce") == "NoForce":
+        clash = [f"{r}:{t}" for r, t in pairs if t in repositories.get(r, {})]
+        if clash:
+            # NoForce never overwrites: the import operation fails, naming the tag
+            failure = {
+                "code": "TagAlreadyExists",
+                "message": f"Tag {clash[0]} already exists in target registry and import mode is NoForce.",
+            }
+    digest = "sha256:" + hashlib.sha256(image.encode()).hexdigest()
+
+    def land():
+        stamp = _now()
+        for repository, name in pairs:
+            repositories.setdefault(repository, {})[name] = {"digest": digest, "createdTime": stamp, "source": image}
+
     _async_url, location_url = arm.start_operation(
-        target, record["id"], "action", request.api_version, fail=fail_lro, location=record["body"].get("location")
+        target,
+        record["id"],
+        "action",
+        request.api_version,
+        fail=failure,
+        location=record["body"].get("location"),
+        apply=land,
     )
     return Reply(202, None, {"Location": location_url, "Retry-After": "1"})
-
-
-def view_registry(arm, record, body):
-    return body
 
 
 # ---- Microsoft.ManagedIdentity ------------------------------------------------------------------
@@ -1097,6 +1306,16 @@ SPECS = [
         on_delete=delete_private_endpoint,
     ),
     Spec(
+        "Microsoft.Network/privateEndpoints/privateDnsZoneGroups",
+        V_NETWORK,
+        f"{NETWORK}:PrivateDnsZoneGroup",
+        lro=True,
+        etag="weak",
+        busy="Updating",
+        fill=fill_dns_zone_group,
+        on_delete=delete_dns_zone_group,
+    ),
+    Spec(
         "Microsoft.Network/networkInterfaces",
         V_NETWORK,
         f"{NETWORK}:NetworkInterface",
@@ -1137,9 +1356,24 @@ SPECS = [
         "azure.mgmt.keyvault.models:VaultCreateOrUpdateParameters",
         patch_model="azure.mgmt.keyvault.models:VaultPatchParameters",
         lro=True,
+        # ARM deletes a vault at once: 200, or 204 when there is none (the SDK accepts only those)
+        delete_lro=False,
         busy="RegisteringDns",
+        check=check_vault,
         fill=fill_vault,
         on_delete=delete_vault,
+    ),
+    Spec(
+        "Microsoft.KeyVault/locations/deletedVaults",
+        V_KEYVAULT,
+        "azure.mgmt.keyvault.models:DeletedVault",
+        custom=deleted_vaults,
+    ),
+    Spec(
+        "Microsoft.KeyVault/deletedVaults",
+        V_KEYVAULT,
+        "azure.mgmt.keyvault.models:DeletedVault",
+        custom_list=list_deleted_vaults,
     ),
     Spec(
         "Microsoft.KeyVault/vaults/secrets",

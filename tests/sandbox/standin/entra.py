@@ -30,6 +30,7 @@ class Entra:
         self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self._public = self._key.public_key()
         self.base_url = None
+        self._verified = {}  # token -> expiry: a token is checked once, not on every request it carries
 
     def issuer(self, tenant=TENANT_ID):
         return f"{self.base_url}/{tenant}/v2.0"
@@ -136,10 +137,18 @@ class Entra:
         scheme, _sep, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token:
             return "The 'Authorization' header is invalid."
+        expiry = self._verified.get(token)
+        if expiry is not None and expiry > time.time():
+            return None
         try:
-            jwt.decode(token, self._public, algorithms=["RS256"], options={"verify_aud": False}, issuer=self.issuer())
+            claims = jwt.decode(
+                token, self._public, algorithms=["RS256"], options={"verify_aud": False}, issuer=self.issuer()
+            )
         except jwt.ExpiredSignatureError:
             return "The access token has expired."
         except jwt.InvalidTokenError as err:
             return f"The access token is invalid: {err}."
+        if len(self._verified) > 10000:
+            self._verified.clear()
+        self._verified[token] = claims.get("exp", 0)
         return None

@@ -1,4 +1,4 @@
-"""Microsoft Graph v1.0: groups (and members), applications, service principals, app role assignments.
+"""Microsoft Graph v1.0: groups (members and owners), applications, service principals, app role assignments.
 
 Paths and bodies follow msgraph-sdk's request builders (``/groups/{id}/members/$ref``,
 ``/servicePrincipals/{id}/appRoleAssignedTo``, ``/applications(appId='...')``...).
@@ -73,6 +73,7 @@ class Graph:
             "appRoleAssignmentRequired": False,
         }
         self.members = {}  # group id -> [object ids]
+        self.owners = {}  # group id -> [object ids]
         self.assignments = {}  # assignment id -> appRoleAssignment
 
     def _of(self, kind):
@@ -271,15 +272,16 @@ class Graph:
                 return Reply(204)
             if request.method == "DELETE":
                 self.objects.pop(obj["id"], None)
-                self.members.pop(obj["id"], None)
-                for members in self.members.values():
-                    if obj["id"] in members:
-                        members.remove(obj["id"])
+                for links in (self.members, self.owners):
+                    links.pop(obj["id"], None)
+                    for linked in links.values():
+                        if obj["id"] in linked:
+                            linked.remove(obj["id"])
                 return Reply(204)
             return _error(405, "Request_BadRequest", "Method not allowed.")
         segment = rest[0].lower()
-        if kind == "group" and segment == "members":
-            return self._members(request, obj, rest[1:])
+        if kind == "group" and segment in ("members", "owners"):
+            return self._references(request, obj, segment, rest[1:])
         if kind == "servicePrincipal" and segment == "approleassignedto":
             return self._assignments(request, obj, rest[1:])
         if segment == "approleassignments":
@@ -287,8 +289,9 @@ class Graph:
             return Reply(200, {"@odata.context": self.context("appRoleAssignments"), "value": found})
         return _error(400, "BadRequest", f"Resource not found for the segment '{rest[0]}'.")
 
-    def _members(self, request, group, rest):
-        members = self.members.setdefault(group["id"], [])
+    def _references(self, request, group, segment, rest):
+        """``/groups/{id}/members`` and ``/groups/{id}/owners``: list, add ($ref POST), remove ({id}/$ref DELETE)."""
+        members = (self.members if segment == "members" else self.owners).setdefault(group["id"], [])
         if not rest:
             if request.method == "GET":
                 items = [self._view(self.objects[m]) for m in members if m in self.objects]
@@ -304,7 +307,7 @@ class Graph:
                     400,
                     "Request_BadRequest",
                     "One or more added object references already exist for the following modified "
-                    "properties: 'members'.",
+                    f"properties: '{segment}'.",
                 )
             members.append(member_id)
             return Reply(204)
@@ -318,7 +321,7 @@ class Graph:
                 return _not_found(member_id)
             members.remove(member_id)
             return Reply(204)
-        return _error(400, "BadRequest", "Unsupported members request.")
+        return _error(400, "BadRequest", f"Unsupported {segment} request.")
 
     def _assignments(self, request, sp, rest):
         if not rest:

@@ -36,7 +36,8 @@ class KeyVault:
         return self.vaults.setdefault(name.lower(), {"secrets": {}, "deleted": {}})
 
     def drop_vault(self, name):
-        self.vaults.pop(name.lower(), None)
+        """Forget a vault's secrets; returns them (a soft-deleted vault keeps them for recovery)."""
+        return self.vaults.pop(name.lower(), None)
 
     def vault_uri(self, name):
         return self.standin.vault_url(name)
@@ -91,6 +92,10 @@ class KeyVault:
         if secret.get("tags"):
             body["tags"] = secret["tags"]
         self.standin.arm.put_record(secret_id, "Microsoft.KeyVault/vaults/secrets", body)
+
+    def _unmirror(self, vault_record, name):
+        """A deleted secret is gone from ARM too (one store for both planes)."""
+        self.standin.arm.store.pop(f"{vault_record['id']}/secrets/{name}".lower(), None)
 
     def render(self, vault, secret, with_value=True):
         body = {
@@ -256,9 +261,11 @@ class KeyVault:
             if "attributes" in body and "enabled" in body["attributes"]:
                 secret["enabled"] = body["attributes"]["enabled"]
             secret["updated"] = int(time.time())
+            self._mirror_to_arm(self.current_vault, vault, secret)
             return Reply(200, self.render(vault, secret, with_value=False))
         if request.method == "DELETE" and len(rest) == 1:
             store["deleted"][name.lower()] = store["secrets"].pop(name.lower())
+            self._unmirror(self.current_vault, versions[-1]["name"])
             body = self.render(vault, versions[-1], with_value=False)
             body.update(
                 recoveryId=f"{self.vault_uri(vault)}deletedsecrets/{name}",
@@ -286,5 +293,6 @@ class KeyVault:
             return Reply(204)
         if request.method == "POST" and len(rest) == 2 and rest[1].lower() == "recover":
             store["secrets"][name] = store["deleted"].pop(name)
+            self._mirror_to_arm(self.current_vault, vault, versions[-1])
             return Reply(200, self.render(vault, versions[-1], with_value=False))
         return _error(405, "BadParameter", "Method not allowed.")

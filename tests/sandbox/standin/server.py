@@ -1,6 +1,7 @@
 """The stand-in as one ASGI application: routing, authentication, fault injection and the traffic log."""
 
 import asyncio
+import contextlib
 import contextvars
 import random
 import socket
@@ -14,6 +15,7 @@ from .entra import TENANT_ID, Entra
 from .graph import Graph
 from .http import Reply, Request, arm_error
 from .keyvault import KeyVault
+from .registry import RegistryPlane
 from .traffic import redact_body, redact_headers
 
 # ARM POST actions that only read; they are not write calls for tests that count writes.
@@ -24,8 +26,29 @@ DROP_SAFE_METHODS = {"GET", "PUT", "DELETE", "HEAD"}
 CURRENT_TRANSPORT = contextvars.ContextVar("standin_transport", default=None)
 
 
+class Server(uvicorn.Server):
+    """A uvicorn server that leaves signals alone: the stand-in stops all its listeners itself.
+
+    (uvicorn's own handling re-raises SIGTERM after shutdown, which kills the process before it can
+    remove DIR/ready, and several servers in one process would fight over the handler.)
+    """
+
+    @contextlib.contextmanager
+    def capture_signals(self):
+        yield
+
+
 class DroppableH11Protocol(H11Protocol):
     """uvicorn's h11 protocol that lets the application reach the socket of the request it serves."""
+
+    def connection_made(self, transport):
+        # asyncio only sets TCP_NODELAY for sockets created with proto=IPPROTO_TCP; without it, the
+        # response head and body (two writes) wait for the client's delayed ACK: ~40 ms per request.
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        super().connection_made(transport)
 
     def data_received(self, data):
         CURRENT_TRANSPORT.set(self.transport)
@@ -64,27 +87,45 @@ class StandIn:
         self.keyvault = KeyVault(self)
         self.arm = Arm(self)
         self.graph = Graph(self)
+        self.registry = RegistryPlane(self)
         self.server_cert = None
-        self.vault_ports = {}  # vault name -> port of its data-plane listener
-        self.vault_servers = []
+        self.plane_ports = {}  # ("keyvault" | "registry", name) -> port of its data-plane listener
+        self.planes = {}  # port -> ("keyvault" | "registry", name)
+        self.plane_servers = []  # uvicorn servers of those listeners
+        self.plane_tasks = []
 
     def set_base_url(self, base_url):
         self.base_url = base_url
         self.entra.base_url = base_url
 
-    # ---- Key Vault listeners -------------------------------------------------------------------------
+    # ---- data-plane listeners (Key Vault, container registries) ----------------------------------------
+
+    def _plane_port(self, kind, name):
+        key = (kind, name.lower())
+        if key not in self.plane_ports:
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+            server = Server(make_config(self, self.server_cert))
+            self.plane_servers.append(server)
+            self.plane_tasks.append(asyncio.get_running_loop().create_task(server.serve(sockets=[sock])))
+            self.plane_ports[key] = port
+            self.planes[port] = key
+        return self.plane_ports[key]
 
     def vault_url(self, name):
         """Each vault gets its own port: the Key Vault SDK only accepts ids of the form /secrets/{name}/{version}."""
-        name = name.lower()
-        if name not in self.vault_ports:
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-            server = uvicorn.Server(make_config(self, self.server_cert))
-            self.vault_servers.append(asyncio.get_running_loop().create_task(server.serve(sockets=[sock])))
-            self.vault_ports[name] = port
-        return f"https://127.0.0.1:{self.vault_ports[name]}/"
+        return f"https://127.0.0.1:{self._plane_port('keyvault', name)}/"
+
+    def registry_login_server(self, name):
+        """Each registry gets its own port: clients call https://<loginServer>/oauth2/... and /acr/v1/..."""
+        return f"127.0.0.1:{self._plane_port('registry', name)}"
+
+    async def stop_planes(self):
+        for server in self.plane_servers:
+            server.should_exit = True
+        if self.plane_tasks:
+            await asyncio.gather(*self.plane_tasks, return_exceptions=True)
 
     # ---- ASGI ------------------------------------------------------------------------------------
 
@@ -107,11 +148,14 @@ class StandIn:
                 break
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         port = scope["server"][1] if scope.get("server") else None
-        vault = next((name for name, p in self.vault_ports.items() if p == port), None)
-        base_url = f"https://127.0.0.1:{port}" if vault else self.base_url
-        path = f"/keyvault/{vault}{scope['path']}" if vault else scope["path"]
+        plane, name = self.planes.get(port, (None, None))
+        base_url = f"https://127.0.0.1:{port}" if plane else self.base_url
+        path = f"/keyvault/{name}{scope['path']}" if plane == "keyvault" else scope["path"]
         request = Request(scope["method"], path, scope["query_string"].decode("latin-1"), headers, body, base_url)
-        kind, reply = self.dispatch(request)
+        if plane == "registry":
+            kind, reply = self.dispatch_registry(request, name, port)
+        else:
+            kind, reply = self.dispatch(request)
         payload, content_type = reply.encoded()
         if content_type and "Content-Type" not in reply.headers:
             reply.headers["Content-Type"] = content_type
@@ -154,6 +198,16 @@ class StandIn:
 
             traceback.print_exc()
             return "arm", arm_error(500, "InternalServerError", f"The stand-in failed: {type(err).__name__}: {err}")
+
+    def dispatch_registry(self, request, name, port):
+        kind = "token" if request.path.lower().startswith("/oauth2/") else "registry"
+        try:
+            return kind, self.registry.handle(request, name, f"127.0.0.1:{port}")
+        except Exception as err:
+            import traceback
+
+            traceback.print_exc()
+            return kind, arm_error(500, "InternalServerError", f"The stand-in failed: {type(err).__name__}: {err}")
 
     def entra_route(self, request, parts):
         tenant, rest = parts[0], "/".join(parts[1:]).lower()

@@ -35,7 +35,16 @@ _KV_PASSWORD = re.compile(r"(?P<key>(?:AccountKey|SharedAccessKey|Password|Pwd)=
 
 def redact_text(text):
     """Hide the secret parts of a free-form string (connection strings)."""
-    text = _URL_PASSWORD.sub(
+    # Most strings hold neither userinfo nor key=value pairs: skip the regular expressions for them.
+    if "@" in text:
+        text = _redact_userinfo(text)
+    if "=" in text:
+        text = _KV_PASSWORD.sub(lambda m: m.group("key") + REDACTED, text)
+    return text
+
+
+def _redact_userinfo(text):
+    return _URL_PASSWORD.sub(
         lambda m: (
             m.group("scheme")
             + m.group("user")
@@ -45,7 +54,6 @@ def redact_text(text):
         ),
         text,
     )
-    return _KV_PASSWORD.sub(lambda m: m.group("key") + REDACTED, text)
 
 
 def redact(value, secret_values=False):
