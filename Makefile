@@ -11,7 +11,7 @@ SANITY_ROOT := .build/sanity/ansible_collections/mcp_platform/azure
 SANDBOX_PORT ?= 8443
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: help venv run sandbox test lint sanity unit integration clean
+.PHONY: help venv run sandbox test lint sanity unit integration release-check molecule playbooks clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -34,6 +34,13 @@ run: venv ## the main job: ansible-playbook playbooks/site.yml on the default ta
 
 sandbox: venv ## run the Azure stand-in in the foreground (port $(SANDBOX_PORT)); writes .sandbox/env
 	$(BIN)/python -m tests.sandbox.standin --port $(SANDBOX_PORT) --state-dir .sandbox
+
+converge-sandbox: venv ## start the Azure stand-in in the background, run site.yml against it (inventories/sandbox), stop it
+	@rm -rf .build/converge-sandbox && mkdir -p .build/converge-sandbox
+	@$(BIN)/python -m tests.sandbox.standin --port 0 --state-dir .build/converge-sandbox > .build/converge-sandbox/standin.log 2>&1 & \
+	  pid=$$!; trap 'kill $$pid' EXIT; \
+	  for i in $$(seq 300); do test -s .build/converge-sandbox/ready && break; sleep 0.1; done; \
+	  source .build/converge-sandbox/env && $(BIN)/ansible-playbook playbooks/site.yml -i inventories/sandbox
 
 lint: venv ## ruff and ansible-lint (production profile)
 	$(BIN)/ruff check .
@@ -62,7 +69,18 @@ unit: venv ## unit tests
 integration: venv ## module, stand-in and data-plane tests against real processes
 	$(BIN)/pytest tests/integration tests/sandbox tests/local
 
-test: lint sanity unit integration ## the whole test suite (what CI runs)
+release-check: venv ## collection build + offline install + run from the install, ansible-doc, EE context, changelog, role READMEs
+	$(BIN)/pytest tests/release
+
+molecule: venv ## the sandbox scenario: stand-in up, site.yml, idempotence, verify, teardown, stand-in down
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/molecule reset -s sandbox
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/molecule test -s sandbox \
+	  || { PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/molecule cleanup -s sandbox; exit 1; }
+
+playbooks: venv ## whole-playbook tests on the stand-in: bad input, secret leaks, faults, verify posture
+	$(BIN)/pytest tests/playbooks
+
+test: lint sanity unit integration release-check playbooks molecule ## the whole test suite (what CI runs)
 
 clean: ## remove the virtual environment, build copies and runtime state
 	rm -rf $(VENV) .build .sandbox .local-state
