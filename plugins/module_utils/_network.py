@@ -40,31 +40,36 @@ def parse_cidr(option, value):
         raise NetworkInputError("%s: %r is not a valid CIDR block (%s)" % (option, value, exc)) from exc
 
 
-def check_subnet_layout(address_prefixes, subnets, option="subnets"):
+def check_subnet_layout(
+    address_prefixes, subnets, option="subnets", space_option="address_prefixes", subnet_label=None, prefix_suffix=None
+):
     """Check that every subnet prefix lies inside the address space and that no two overlap.
 
     ``subnets`` is a list of ``(name, [prefix, ...])``. Raises NetworkInputError on the first
-    breach, naming the subnet and the rule it broke.
+    breach, naming the subnet and the rule it broke. The modules name ``subnets[<name>]``; the
+    network role names its own variables through ``space_option``, ``subnet_label`` (a format
+    string with ``{option}`` and ``{name}``) and ``prefix_suffix``.
     """
-    space = [parse_cidr("address_prefixes[%d]" % index, prefix) for index, prefix in enumerate(address_prefixes)]
+    subnet_label = subnet_label or "{option}[{name}]"
+    prefix_suffix = ".address_prefixes" if prefix_suffix is None else prefix_suffix
+    space = [parse_cidr("%s[%d]" % (space_option, index), prefix) for index, prefix in enumerate(address_prefixes)]
     for index, left in enumerate(space):
         for right in space[index + 1 :]:
             if left.overlaps(right):
-                raise NetworkInputError("address_prefixes: %s overlaps %s" % (left, right))
+                raise NetworkInputError("%s: %s overlaps %s" % (space_option, left, right))
     seen = []
     for name, prefixes in subnets:
+        label = subnet_label.format(option=option, name=name)
         for prefix in prefixes:
-            network = parse_cidr("%s[%s].address_prefixes" % (option, name), prefix)
+            network = parse_cidr(label + prefix_suffix, prefix)
             if not any(network.version == block.version and network.subnet_of(block) for block in space):
                 raise NetworkInputError(
-                    "%s[%s]: %s is not inside the address space %s"
-                    % (option, name, network, ", ".join(str(block) for block in space))
+                    "%s: %s is not inside the address space %s (%s)"
+                    % (label, network, ", ".join(str(block) for block in space), space_option)
                 )
             for other_name, other in seen:
                 if network.overlaps(other):
-                    raise NetworkInputError(
-                        "%s[%s]: %s overlaps %s of subnet %s" % (option, name, network, other, other_name)
-                    )
+                    raise NetworkInputError("%s: %s overlaps %s of subnet %s" % (label, network, other, other_name))
             seen.append((name, network))
 
 
