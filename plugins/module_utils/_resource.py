@@ -576,11 +576,18 @@ class ResourceEngine:
         return self._result(True, "delete", current, None, None, ["(deleted)"], in_progress)
 
 
-def run_resource_module(argument_spec, desired_body, resource, **arm_kwargs):
-    """The whole ``main()`` of an ARM resource module."""
+def run_resource_module(argument_spec, desired_body, resource, finish=None, engine_class=None, **arm_kwargs):
+    """The whole ``main()`` of an ARM resource module.
+
+    ``finish(arm, result)``, when given, returns extra result fields (e.g. a login server read from
+    the resource); it runs inside the same error handling, so an Azure error there is reported the
+    same way. ``engine_class`` swaps in a ResourceEngine subclass.
+    """
     arm = ArmModule(argument_spec, tags=resource.tags, **arm_kwargs)
     try:
-        result = ResourceEngine(arm, resource, desired_body).run()
+        result = (engine_class or ResourceEngine)(arm, resource, desired_body).run()
+        if finish is not None:
+            result.update(finish(arm, result))
     except ModuleError as exc:
         arm.fail(str(exc))
     except ArmError as error:

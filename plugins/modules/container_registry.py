@@ -110,14 +110,11 @@ in_progress:
 """
 
 import re
-import traceback
 
 from ansible_collections.mcp_platform.azure.plugins.module_utils._resource import (
-    ArmError,
-    ArmModule,
     ArmResource,
     ModuleError,
-    ResourceEngine,
+    run_resource_module,
 )
 
 ARGUMENT_SPEC = dict(
@@ -134,16 +131,6 @@ ARGUMENT_SPEC = dict(
     wait=dict(type="bool", default=True),
 )
 
-RESOURCE = ArmResource(
-    sdk=("azure.mgmt.containerregistry", "ContainerRegistryManagementClient", "registries"),
-    path=("resource_group", "name"),
-    create="begin_create",
-    delete="begin_delete",
-    tags=True,
-    normalise={"sku.name": "lower", "properties.publicNetworkAccess": "lower", "properties.zoneRedundancy": "lower"},
-    recreate_on=("location", "properties.zoneRedundancy"),
-    kind="container registry",
-)
 
 _NAME = re.compile(r"^[a-zA-Z0-9]{5,50}$")
 
@@ -168,6 +155,23 @@ def check_params(params):
         raise ModuleError("anonymous_pull_enabled: needs sku=Standard or Premium; sku is Basic")
 
 
+RESOURCE = ArmResource(
+    sdk=("azure.mgmt.containerregistry", "ContainerRegistryManagementClient", "registries"),
+    path=("resource_group", "name"),
+    create="begin_create",
+    delete="begin_delete",
+    tags=True,
+    normalise={"sku.name": "lower", "properties.publicNetworkAccess": "lower", "properties.zoneRedundancy": "lower"},
+    recreate_on=("location", "properties.zoneRedundancy"),
+    kind="container registry",
+    validate=check_params,
+)
+
+
+def login_server(arm, result):
+    return {"login_server": ((result["resource"] or {}).get("properties") or {}).get("loginServer")}
+
+
 def desired_body(params):
     return {
         "location": params["location"],
@@ -182,18 +186,13 @@ def desired_body(params):
 
 
 def main():
-    arm = ArmModule(ARGUMENT_SPEC, tags=True, required_if=[("state", "present", ["location"])])
-    try:
-        check_params(arm.params)
-        result = ResourceEngine(arm, RESOURCE, desired_body).run()
-    except ModuleError as exc:
-        arm.fail(str(exc))
-    except ArmError as error:
-        arm.fail_arm(error, "read the container registry")
-    except Exception as exc:  # still a failed task, with the traceback attached
-        arm.fail("unexpected error handling the container registry: %s" % exc, exception=traceback.format_exc())
-    result["login_server"] = ((result["resource"] or {}).get("properties") or {}).get("loginServer")
-    arm.exit(**result)
+    run_resource_module(
+        ARGUMENT_SPEC,
+        desired_body,
+        RESOURCE,
+        finish=login_server,
+        required_if=[("state", "present", ["location"])],
+    )
 
 
 if __name__ == "__main__":

@@ -112,14 +112,11 @@ in_progress:
   type: bool
 """
 
-import traceback
 
 from ansible_collections.mcp_platform.azure.plugins.module_utils._resource import (
-    ArmError,
-    ArmModule,
     ArmResource,
     ModuleError,
-    ResourceEngine,
+    run_resource_module,
 )
 
 ARGUMENT_SPEC = dict(
@@ -150,6 +147,17 @@ ARGUMENT_SPEC = dict(
     wait=dict(type="bool", default=True),
 )
 
+
+def check_params(params):
+    """Rules the service would reject, checked before any call (message names the option)."""
+    retention = params.get("retention_in_days")
+    if retention is not None and not 30 <= retention <= 730:
+        raise ModuleError("retention_in_days: must be from 30 to 730; got %d" % retention)
+    quota = params.get("daily_quota_gb")
+    if quota is not None and quota != -1 and quota <= 0:
+        raise ModuleError("daily_quota_gb: must be positive, or -1 for no cap; got %s" % quota)
+
+
 RESOURCE = ArmResource(
     sdk=("azure.mgmt.loganalytics", "LogAnalyticsManagementClient", "workspaces"),
     path=("resource_group", "name"),
@@ -160,17 +168,12 @@ RESOURCE = ArmResource(
     normalise={"properties.sku.name": "lower"},
     recreate_on=("location",),
     kind="Log Analytics workspace",
+    validate=check_params,
 )
 
 
-def check_params(params):
-    """Rules the service would reject, checked before any call (message names the option)."""
-    retention = params.get("retention_in_days")
-    if retention is not None and not 30 <= retention <= 730:
-        raise ModuleError("retention_in_days: must be from 30 to 730; got %d" % retention)
-    quota = params.get("daily_quota_gb")
-    if quota is not None and quota != -1 and quota <= 0:
-        raise ModuleError("daily_quota_gb: must be positive, or -1 for no cap; got %s" % quota)
+def customer_id(arm, result):
+    return {"customer_id": ((result["resource"] or {}).get("properties") or {}).get("customerId")}
 
 
 def desired_body(params):
@@ -193,18 +196,13 @@ def desired_body(params):
 
 
 def main():
-    arm = ArmModule(ARGUMENT_SPEC, tags=True, required_if=[("state", "present", ["location"])])
-    try:
-        check_params(arm.params)
-        result = ResourceEngine(arm, RESOURCE, desired_body).run()
-    except ModuleError as exc:
-        arm.fail(str(exc))
-    except ArmError as error:
-        arm.fail_arm(error, "read the Log Analytics workspace")
-    except Exception as exc:  # still a failed task, with the traceback attached
-        arm.fail("unexpected error handling the Log Analytics workspace: %s" % exc, exception=traceback.format_exc())
-    result["customer_id"] = ((result["resource"] or {}).get("properties") or {}).get("customerId")
-    arm.exit(**result)
+    run_resource_module(
+        ARGUMENT_SPEC,
+        desired_body,
+        RESOURCE,
+        finish=customer_id,
+        required_if=[("state", "present", ["location"])],
+    )
 
 
 if __name__ == "__main__":

@@ -106,14 +106,10 @@ in_progress:
   type: bool
 """
 
-import traceback
 
 from ansible_collections.mcp_platform.azure.plugins.module_utils._resource import (
-    ArmError,
-    ArmModule,
     ArmResource,
-    ModuleError,
-    ResourceEngine,
+    run_resource_module,
 )
 
 ARGUMENT_SPEC = dict(
@@ -151,17 +147,13 @@ def identity_ids(resource):
 
 
 def main():
-    arm = ArmModule(ARGUMENT_SPEC, tags=True, required_if=[("state", "present", ["location"])])
-    try:
-        result = ResourceEngine(arm, RESOURCE, desired_body).run()
-    except ModuleError as exc:
-        arm.fail(str(exc))
-    except ArmError as error:
-        arm.fail_arm(error, "read the user-assigned identity")
-    except Exception as exc:  # still a failed task, with the traceback attached
-        arm.fail("unexpected error handling the user-assigned identity: %s" % exc, exception=traceback.format_exc())
-    result.update(identity_ids(result["resource"]))
-    arm.exit(**result)
+    run_resource_module(
+        ARGUMENT_SPEC,
+        desired_body,
+        RESOURCE,
+        finish=lambda arm, result: identity_ids(result["resource"]),
+        required_if=[("state", "present", ["location"])],
+    )
 
 
 if __name__ == "__main__":
