@@ -19,15 +19,14 @@ from __future__ import annotations
 import os
 import re
 import time
-import traceback
 import xml.etree.ElementTree as ET
 
 from ansible_collections.mcp_platform.azure.plugins.module_utils._resource import (
-    ArmError,
     ArmModule,
     ArmResource,
     ModuleError,
     ResourceEngine,
+    report_failures,
 )
 
 APIM_SDK = ("azure.mgmt.apimanagement", "ApiManagementClient")
@@ -336,15 +335,7 @@ def run_engine(arm, resource, desired_body):
     ``ArmResource`` after parsing the options, so they cannot use ``run_resource_module``; failures
     are reported the same way.
     """
-    try:
-        return ResourceEngine(arm, resource, desired_body).run()
-    except ModuleError as exc:
-        arm.fail(str(exc))
-    except ArmError as error:
-        arm.fail_arm(error, "read the %s" % resource.kind)
-    except Exception as exc:  # an unexpected error still ends as a failed task, with the traceback attached
-        arm.fail("unexpected error handling the %s: %s" % (resource.kind, exc), exception=traceback.format_exc())
-    return None
+    return report_failures(arm, resource.kind, lambda: ResourceEngine(arm, resource, desired_body).run())
 
 
 def run_apim_module(argument_spec, desired_body, resource, validate=None, **arm_kwargs):

@@ -18,6 +18,8 @@ import json
 import re
 import uuid
 
+from ansible_collections.mcp_platform.azure.plugins.module_utils._resource import ModuleError
+
 ROLE_DEFINITION_SEGMENT = "/providers/microsoft.authorization/roledefinitions/"
 ROLE_ASSIGNMENT_TYPE = "Microsoft.Authorization/roleAssignments"
 PRINCIPAL_TYPES = ("User", "Group", "ServicePrincipal", "ForeignGroup", "Device")
@@ -34,7 +36,7 @@ _SCOPE = re.compile(
 )
 
 
-class RoleInputError(ValueError):
+class RoleInputError(ModuleError, ValueError):
     """An option value breaks a rule; the message names the option and the rule."""
 
 

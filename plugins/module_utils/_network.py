@@ -12,21 +12,20 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ipaddress
-import traceback
 
 from ansible_collections.mcp_platform.azure.plugins.module_utils._resource import (
-    ArmError,
     ArmModule,
     ModuleError,
     ResourceEngine,
     arm_error_from,
+    report_failures,
     to_wire,
 )
 
 ARM_ID_PREFIX = "/subscriptions/"
 
 
-class NetworkInputError(ValueError):
+class NetworkInputError(ModuleError, ValueError):
     """An option value breaks a rule; the message names the option and the rule."""
 
 
@@ -262,18 +261,8 @@ def merge_results(main, children):
 
 
 def run_guarded(arm, kind, work):
-    """Run ``work()`` (returns the result dict) and report every failure the way the engine does."""
-    try:
-        result = work()
-    except NetworkInputError as exc:
-        arm.fail(str(exc))
-    except ModuleError as exc:
-        arm.fail(str(exc))
-    except ArmError as error:
-        arm.fail_arm(error, "read the %s" % kind)
-    except Exception as exc:  # anything unexpected still ends as a failed task, with the traceback attached
-        arm.fail("unexpected error handling the %s: %s" % (kind, exc), exception=traceback.format_exc())
-    arm.exit(**result)
+    """Run ``work()`` (returns the result dict) and exit with it, failures reported as the engine does."""
+    arm.exit(**report_failures(arm, kind, work))
 
 
 def run_network_module(argument_spec, desired_body, resource, validate=None, **arm_kwargs):

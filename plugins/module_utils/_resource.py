@@ -576,6 +576,23 @@ class ResourceEngine:
         return self._result(True, "delete", current, None, None, ["(deleted)"], in_progress)
 
 
+def report_failures(arm, kind, work):
+    """Return ``work()``'s result; any failure ends the task the same way in every module.
+
+    A ModuleError is the user's to fix (its message names the option), an ArmError carries ARM's
+    code and message, and anything else still fails the task with the traceback attached.
+    """
+    try:
+        return work()
+    except ModuleError as exc:
+        arm.fail(str(exc))
+    except ArmError as error:
+        arm.fail_arm(error, "read the %s" % kind)
+    except Exception as exc:  # anything unexpected still ends as a failed task, never a bare traceback
+        arm.fail("unexpected error handling the %s: %s" % (kind, exc), exception=traceback.format_exc())
+    return None
+
+
 def run_resource_module(argument_spec, desired_body, resource, finish=None, engine_class=None, **arm_kwargs):
     """The whole ``main()`` of an ARM resource module.
 
@@ -584,17 +601,14 @@ def run_resource_module(argument_spec, desired_body, resource, finish=None, engi
     same way. ``engine_class`` swaps in a ResourceEngine subclass.
     """
     arm = ArmModule(argument_spec, tags=resource.tags, **arm_kwargs)
-    try:
+
+    def work():
         result = (engine_class or ResourceEngine)(arm, resource, desired_body).run()
         if finish is not None:
             result.update(finish(arm, result))
-    except ModuleError as exc:
-        arm.fail(str(exc))
-    except ArmError as error:
-        arm.fail_arm(error, "read the %s" % resource.kind)
-    except Exception as exc:  # anything unexpected still ends as a failed task, with the traceback attached
-        arm.fail("unexpected error handling the %s: %s" % (resource.kind, exc), exception=traceback.format_exc())
-    arm.exit(**result)
+        return result
+
+    arm.exit(**report_failures(arm, resource.kind, work))
 
 
 def list_resources(arm, resource):

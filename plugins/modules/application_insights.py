@@ -141,14 +141,13 @@ in_progress:
   type: bool
 """
 
-import traceback
 
 from ansible_collections.mcp_platform.azure.plugins.module_utils._resource import (
-    ArmError,
     ArmModule,
     ArmResource,
     ModuleError,
     ResourceEngine,
+    report_failures,
 )
 
 ARGUMENT_SPEC = dict(
@@ -236,20 +235,16 @@ def read_connection_string(arm, params, result):
 
 def main():
     arm = ArmModule(ARGUMENT_SPEC, tags=True, required_if=[("state", "present", ["location"])])
-    try:
+
+    def work():
         check_params(arm.params, arm.module.no_log)
         result = ResourceEngine(arm, RESOURCE, desired_body).run()
         wanted = arm.params["return_connection_string"] and arm.params["state"] == "present"
         if wanted and not (arm.check_mode and result["operation"] == "create"):
             result["connection_string"] = read_connection_string(arm, arm.params, result)
-    except ModuleError as exc:
-        arm.fail(str(exc))
-    except ArmError as error:
-        arm.fail_arm(error, "read the Application Insights component")
-    except Exception as exc:  # still a failed task, with the traceback attached
-        arm.fail(
-            "unexpected error handling the Application Insights component: %s" % exc, exception=traceback.format_exc()
-        )
+        return result
+
+    result = report_failures(arm, RESOURCE.kind, work)
     result["app_id"] = ((result["resource"] or {}).get("properties") or {}).get("AppId")
     arm.exit(**result)
 

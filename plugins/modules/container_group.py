@@ -318,14 +318,12 @@ in_progress:
   type: bool
 """
 
-import traceback
 
 from ansible_collections.mcp_platform.azure.plugins.module_utils._container_group import ContainerGroupEngine
 from ansible_collections.mcp_platform.azure.plugins.module_utils._resource import (
-    ArmError,
     ArmModule,
     ArmResource,
-    ModuleError,
+    report_failures,
 )
 
 PORT_SPEC = dict(
@@ -616,14 +614,7 @@ def main():
     problems = validate(arm.params)
     if problems:
         arm.fail("; ".join(problems))
-    try:
-        result = ContainerGroupEngine(arm, RESOURCE, desired_body).run()
-    except ModuleError as exc:
-        arm.fail(str(exc))
-    except ArmError as error:
-        arm.fail_arm(error, "read the %s" % RESOURCE.kind)
-    except Exception as exc:  # anything unexpected still ends as a failed task, never a bare traceback
-        arm.fail("unexpected error handling the %s: %s" % (RESOURCE.kind, exc), exception=traceback.format_exc())
+    result = report_failures(arm, RESOURCE.kind, lambda: ContainerGroupEngine(arm, RESOURCE, desired_body).run())
     resource = result["resource"] or {}
     result["ip_address"] = ((resource.get("properties") or {}).get("ipAddress") or {}).get("ip")
     arm.exit(**result)

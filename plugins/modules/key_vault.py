@@ -158,15 +158,14 @@ in_progress:
 
 import ipaddress
 import re
-import traceback
 
-from ansible_collections.mcp_platform.azure.plugins.module_utils._identity import RoleInputError, credential_tenant_id
+from ansible_collections.mcp_platform.azure.plugins.module_utils._identity import credential_tenant_id
 from ansible_collections.mcp_platform.azure.plugins.module_utils._resource import (
-    ArmError,
     ArmModule,
     ArmResource,
     ModuleError,
     ResourceEngine,
+    report_failures,
 )
 
 NETWORK_ACLS_SPEC = dict(
@@ -322,15 +321,12 @@ class KeyVaultEngine(ResourceEngine):
 
 def main():
     arm = ArmModule(ARGUMENT_SPEC, tags=True, required_if=[("state", "present", ["location"])])
-    try:
+
+    def work():
         check_params(arm.params)
-        result = KeyVaultEngine(arm, RESOURCE, desired_body).run()
-    except (ModuleError, RoleInputError) as exc:
-        arm.fail(str(exc))
-    except ArmError as error:
-        arm.fail_arm(error, "read the key vault")
-    except Exception as exc:  # still a failed task, with the traceback attached
-        arm.fail("unexpected error handling the key vault: %s" % exc, exception=traceback.format_exc())
+        return KeyVaultEngine(arm, RESOURCE, desired_body).run()
+
+    result = report_failures(arm, RESOURCE.kind, work)
     result["vault_uri"] = ((result["resource"] or {}).get("properties") or {}).get("vaultUri")
     arm.exit(**result)
 

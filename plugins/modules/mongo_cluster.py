@@ -180,7 +180,6 @@ in_progress:
 """
 
 import re
-import traceback
 
 from ansible_collections.mcp_platform.azure.plugins.module_utils._mongo_cluster import (
     SDK,
@@ -189,11 +188,10 @@ from ansible_collections.mcp_platform.azure.plugins.module_utils._mongo_cluster 
     default_connection_string,
 )
 from ansible_collections.mcp_platform.azure.plugins.module_utils._resource import (
-    ArmError,
     ArmModule,
     ArmResource,
-    ModuleError,
     ResourceEngine,
+    report_failures,
 )
 
 ARGUMENT_SPEC = dict(
@@ -303,7 +301,8 @@ def main():
     problems = validate(arm.params)
     if problems:
         arm.fail("; ".join(problems))
-    try:
+
+    def work():
         result = ResourceEngine(arm, RESOURCE, desired_body).run()
         result["resource"] = _templated(result["resource"])
         if "diff" in result:
@@ -316,13 +315,9 @@ def main():
             p = arm.params
             listed = connection_strings(arm, arm.operations(SDK), p["resource_group"], p["name"])
         result["connection_string"] = default_connection_string(resource, listed)
-    except ModuleError as exc:
-        arm.fail(str(exc))
-    except ArmError as error:
-        arm.fail_arm(error, "read the %s" % RESOURCE.kind)
-    except Exception as exc:  # anything unexpected still ends as a failed task, never a bare traceback
-        arm.fail("unexpected error handling the %s: %s" % (RESOURCE.kind, exc), exception=traceback.format_exc())
-    arm.exit(**result)
+        return result
+
+    arm.exit(**report_failures(arm, RESOURCE.kind, work))
 
 
 if __name__ == "__main__":

@@ -119,7 +119,6 @@ in_progress:
   type: bool
 """
 
-import traceback
 
 from ansible_collections.mcp_platform.azure.plugins.module_utils._identity import (
     PRINCIPAL_TYPES,
@@ -135,12 +134,12 @@ from ansible_collections.mcp_platform.azure.plugins.module_utils._identity impor
     role_name_filter,
 )
 from ansible_collections.mcp_platform.azure.plugins.module_utils._resource import (
-    ArmError,
     ArmModule,
     ArmResource,
     ModuleError,
     ResourceEngine,
     arm_error_from,
+    report_failures,
     to_wire,
 )
 
@@ -243,15 +242,12 @@ class RoleAssignmentEngine(ResourceEngine):
 
 def main():
     arm = ArmModule(ARGUMENT_SPEC)
-    try:
+
+    def work():
         check_params(arm.params)
-        result = RoleAssignmentEngine(arm, RESOURCE, desired_body).run()
-    except (ModuleError, RoleInputError) as exc:
-        arm.fail(str(exc))
-    except ArmError as error:
-        arm.fail_arm(error, "read the role assignments of %s" % arm.params["scope"])
-    except Exception as exc:  # still a failed task, with the traceback attached
-        arm.fail("unexpected error handling the role assignment: %s" % exc, exception=traceback.format_exc())
+        return RoleAssignmentEngine(arm, RESOURCE, desired_body).run()
+
+    result = report_failures(arm, "role assignments of %s" % arm.params["scope"], work)
     result["name"] = arm.params["_assignment_name"]
     result["role_definition_id"] = arm.params["_role_definition_id"]
     arm.exit(**result)
