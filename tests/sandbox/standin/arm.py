@@ -1,7 +1,6 @@
 """Azure Resource Manager: a generic, stateful resource store driven by the type table in catalog.py."""
 
 import copy
-import math
 import time
 import uuid
 from datetime import datetime, timezone
@@ -200,6 +199,18 @@ class Arm:
             f"{base}/operationResults/{op_id}{query}",
         )
 
+    def poll_delay_headers(self, operation):
+        """When to poll again: the operation's remaining time, in milliseconds.
+
+        ``operation`` is an operation id or one of the URLs start_operation returns.
+
+        Only retry-after-ms: azure-core prefers a whole-second Retry-After when both are present,
+        which would round every scaled-down duration up to a second.
+        """
+        op = self.operations[operation.split("?")[0].rstrip("/").rsplit("/", 1)[-1]]
+        remaining_ms = max(10, min(MAX_POLL_DELAY_MS, int((op["end_at"] - time.monotonic()) * 1000) + 10))
+        return {"retry-after-ms": str(remaining_ms)}
+
     def resource_type_of_target(self, target):
         return "/".join([target.namespace, *target.types[:-1]]) if len(target.types) > 1 else target.type_name
 
@@ -208,10 +219,7 @@ class Arm:
         op = self.operations.get(op_id)
         if op is None:
             return arm_error(404, "OperationNotFound", f"The operation '{op_id}' could not be found.")
-        headers = {}
-        if op["status"] == "InProgress":
-            remaining_ms = max(10, min(MAX_POLL_DELAY_MS, int((op["end_at"] - time.monotonic()) * 1000) + 10))
-            headers = {"retry-after-ms": str(remaining_ms), "Retry-After": str(max(1, math.ceil(remaining_ms / 1000)))}
+        headers = self.poll_delay_headers(op_id) if op["status"] == "InProgress" else {}
         if segment == "operationstatuses":
             body = {
                 "id": target.scope + "/providers/" + target.namespace + "/operationStatuses/" + op_id,
@@ -528,7 +536,7 @@ class Arm:
             _async_url, location_url = self.start_operation(
                 target, resource_id, "delete", request.api_version, fail=fail_lro
             )
-            return Reply(202, None, {"Location": location_url, "Retry-After": "1"})
+            return Reply(202, None, {"Location": location_url, **self.poll_delay_headers(location_url)})
         if spec.delete_lro:
             record["extra"]["state"] = "Deleting"
             if _has_provisioning_state(catalog.load_schema(spec.model)):

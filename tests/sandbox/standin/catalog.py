@@ -662,7 +662,7 @@ def deleted_vaults(arm, request, target, spec):
             location=location,
             apply=lambda: arm.deleted_vaults.pop(name.lower(), None),
         )
-        return Reply(202, None, {"Location": location_url, "Retry-After": "1"})
+        return Reply(202, None, {"Location": location_url, **arm.poll_delay_headers(location_url)})
     if request.method == "GET" and target.kind == "item":
         return Reply(200, copy.deepcopy(deleted["view"]))
     return arm_error(405, "MethodNotAllowed", f"The method '{request.method}' is not allowed on a deleted vault.")
@@ -762,7 +762,7 @@ def import_image(arm, request, target, record, fail_lro=False):
         location=record["body"].get("location"),
         apply=land,
     )
-    return Reply(202, None, {"Location": location_url, "Retry-After": "1"})
+    return Reply(202, None, {"Location": location_url, **arm.poll_delay_headers(location_url)})
 
 
 # ---- Microsoft.ManagedIdentity ------------------------------------------------------------------

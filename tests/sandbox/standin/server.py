@@ -5,6 +5,7 @@ import contextlib
 import contextvars
 import random
 import socket
+import time
 from urllib.parse import parse_qsl
 
 import uvicorn
@@ -336,6 +337,7 @@ class StandIn:
             or ("/namedvalues/" in request.path.lower())
         )
         entry = {
+            "at": round(time.time(), 3),
             "kind": kind,
             "method": request.method,
             "url": request.url,
