@@ -16,25 +16,18 @@ removed, which is what :func:`policy_canonical` computes.
 
 from __future__ import annotations
 
-import os
 import re
-import time
 import xml.etree.ElementTree as ET
 
 from ansible_collections.mcp_platform.azure.plugins.module_utils._resource import (
     ArmModule,
     ArmResource,
-    ModuleError,
     ResourceEngine,
     report_failures,
 )
+from ansible_collections.mcp_platform.azure.plugins.module_utils._wait import is_settled
 
 APIM_SDK = ("azure.mgmt.apimanagement", "ApiManagementClient")
-# Provisioning states after which an API Management service accepts changes again. Every other state
-# (Created, Activating, Updating, Terminating, Upgrading...) means an operation is still running.
-SETTLED_STATES = ("succeeded", "failed", "canceled", "cancelled", "stopped", "deleted", "terminationfailed")
-# Service creation takes 30-45 minutes: polling more often than this only costs requests.
-DEFAULT_SERVICE_POLL_SECONDS = 30
 
 _ENTITY = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|lt|gt|amp|quot|apos);")
 _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
@@ -356,46 +349,7 @@ def run_apim_module(argument_spec, desired_body, resource, validate=None, **arm_
     arm.exit(**run_engine(arm, resource, desired_body))
 
 
-# ---- service provisioning state -------------------------------------------------------------------
-
-
-def provisioning_state(resource):
-    return ((resource or {}).get("properties") or {}).get("provisioningState")
-
-
-def is_settled(resource):
-    """True when no operation is running on the service (or it does not exist)."""
-    if resource is None:
-        return True
-    return str(provisioning_state(resource) or "succeeded").lower() in SETTLED_STATES
-
-
-def service_poll_seconds():
-    """Seconds between two reads while waiting; MCP_PLATFORM_AZURE_POLLING_INTERVAL overrides it."""
-    value = os.environ.get("MCP_PLATFORM_AZURE_POLLING_INTERVAL")
-    try:
-        return max(0.0, float(value)) if value not in (None, "") else DEFAULT_SERVICE_POLL_SECONDS
-    except ValueError:
-        return DEFAULT_SERVICE_POLL_SECONDS
-
-
-def wait_until_settled(read, timeout, interval=None, sleep=time.sleep, clock=time.monotonic):
-    """Call ``read()`` until the resource it returns is settled; returns it.
-
-    Raises ModuleError naming ``wait_timeout`` when the service is still busy after ``timeout`` seconds.
-    """
-    interval = service_poll_seconds() if interval is None else interval
-    deadline = clock() + timeout
-    while True:
-        resource = read()
-        if is_settled(resource):
-            return resource
-        if clock() >= deadline:
-            raise ModuleError(
-                "wait_timeout: the API Management service is still %s after %s seconds; run the task again "
-                "later, or raise wait_timeout" % (provisioning_state(resource), timeout)
-            )
-        sleep(max(0.0, min(interval, deadline - clock())))
+# ---- service facts -------------------------------------------------------------------------------
 
 
 def service_summary(resource):

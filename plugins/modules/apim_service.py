@@ -197,17 +197,19 @@ principal_id:
 
 from ansible_collections.mcp_platform.azure.plugins.module_utils._apim import (
     apim_operations,
-    is_settled,
-    provisioning_state,
     run_engine,
     service_summary,
-    wait_until_settled,
 )
 from ansible_collections.mcp_platform.azure.plugins.module_utils._resource import (
     ArmError,
     ArmModule,
     ArmResource,
     ModuleError,
+)
+from ansible_collections.mcp_platform.azure.plugins.module_utils._wait import (
+    is_settled,
+    provisioning_state,
+    wait_until_settled,
 )
 
 VNET_TIERS = ("Developer", "Premium")
@@ -326,7 +328,7 @@ def main():
         current = read()
         if current is not None and params["wait"] and not arm.check_mode and not is_settled(current):
             # Azure refuses changes while the service is being created or updated.
-            current = wait_until_settled(read, params["wait_timeout"])
+            current = wait_until_settled(read, params["wait_timeout"], kind=RESOURCE.kind)
     except ArmError as error:
         arm.fail_arm(error, "read the %s" % RESOURCE.kind)
     except ModuleError as exc:

@@ -46,6 +46,7 @@ extends_documentation_fragment:
 notes:
   - The interval between two reads while waiting is 30 seconds; the environment variable
     E(MCP_PLATFORM_AZURE_POLLING_INTERVAL) overrides it.
+  - A service that has already settled is read once.
 author:
   - mcp_platform maintainers (@mcp-platform)
 """
@@ -113,27 +114,11 @@ resources:
   elements: dict
 """
 
-from ansible_collections.mcp_platform.azure.plugins.module_utils._apim import (
-    apim_operations,
-    provisioning_state,
-    service_summary,
-    wait_until_settled,
-)
-from ansible_collections.mcp_platform.azure.plugins.module_utils._resource import (
-    ArmError,
-    ArmModule,
-    ArmResource,
-    ModuleError,
-    list_resources,
-)
+from ansible_collections.mcp_platform.azure.plugins.module_utils._apim import apim_operations, service_summary
+from ansible_collections.mcp_platform.azure.plugins.module_utils._resource import ArmModule, ArmResource
+from ansible_collections.mcp_platform.azure.plugins.module_utils._wait import WAIT_ARGUMENT_SPEC, find_or_wait
 
-ARGUMENT_SPEC = dict(
-    name=dict(type="str"),
-    resource_group=dict(type="str"),
-    wait=dict(type="bool", default=False),
-    wait_timeout=dict(type="int", default=3600),
-    fail_on_failed=dict(type="bool", default=True),
-)
+ARGUMENT_SPEC = dict(name=dict(type="str"), resource_group=dict(type="str"), **WAIT_ARGUMENT_SPEC)
 
 RESOURCE = ArmResource(
     sdk=apim_operations("api_management_service"),
@@ -145,32 +130,8 @@ RESOURCE = ArmResource(
 
 def main():
     arm = ArmModule(ARGUMENT_SPEC, required_by={"name": "resource_group"})
-    params = arm.params
-    if params["wait"] and not params.get("name"):
-        arm.fail("wait: needs name (only one service can be waited for)")
-    if params["wait_timeout"] < 0:
-        arm.fail("wait_timeout: must not be negative")
-    try:
-        if params.get("name") and params["wait"]:
-            services = arm.operations(RESOURCE.sdk)
-            found = wait_until_settled(
-                lambda: arm.get_or_none(services.get, params["resource_group"], params["name"]),
-                params["wait_timeout"],
-            )
-            found = [found] if found is not None else []
-        else:
-            found = list_resources(arm, RESOURCE)
-    except ModuleError as exc:
-        arm.fail(str(exc))
-    except ArmError as error:
-        arm.fail_arm(error, "read the %s" % RESOURCE.kind)
-    service = service_summary(found[0]) if params.get("name") and found else {}
-    if params["wait"] and params["fail_on_failed"] and found and str(provisioning_state(found[0])).lower() == "failed":
-        arm.fail(
-            "the API Management service %s settled in the Failed state" % params["name"],
-            service=service,
-            resources=found,
-        )
+    found = find_or_wait(arm, RESOURCE)
+    service = service_summary(found[0]) if arm.params.get("name") and found else {}
     arm.exit(changed=False, exists=bool(found), service=service, resources=found)
 
 

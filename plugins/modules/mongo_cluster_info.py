@@ -29,9 +29,31 @@ options:
       - Also read each cluster's connection string templates (the read-only C(listConnectionStrings) action).
     type: bool
     default: true
+  wait:
+    description:
+      - Wait until the named cluster is no longer being created or updated (for example after
+        M(mcp_platform.azure.mongo_cluster) started it with O(mcp_platform.azure.mongo_cluster#module:wait=false)).
+        Needs O(name).
+      - A cluster that does not exist is not waited for; RV(resources) is then empty.
+      - A cluster that has already settled is read once.
+    type: bool
+    default: false
+  wait_timeout:
+    description:
+      - Seconds to wait with O(wait=true).
+      - The task fails, naming this option, when the cluster is still busy then.
+    type: int
+    default: 3600
+  fail_on_failed:
+    description: With O(wait=true), fail the task when the cluster settles in the V(Failed) state.
+    type: bool
+    default: true
 extends_documentation_fragment:
   - mcp_platform.azure.auth
   - mcp_platform.azure.attributes.INFO
+notes:
+  - The interval between two reads while waiting is 30 seconds; the environment variable
+    E(MCP_PLATFORM_AZURE_POLLING_INTERVAL) overrides it.
 author:
   - mcp_platform maintainers (@mcp-platform)
 """
@@ -46,6 +68,14 @@ EXAMPLES = r"""
 - name: Fail when it is reachable from the internet
   ansible.builtin.assert:
     that: found.resources[0].properties.publicNetworkAccess == 'Disabled'
+
+- name: Wait for the cluster started earlier with wait=false
+  mcp_platform.azure.mongo_cluster_info:
+    name: mcp-platform-docs
+    resource_group: rg-mcp-platform
+    connection_strings: false
+    wait: true
+    wait_timeout: 1800
 """
 
 RETURN = r"""
@@ -79,13 +109,14 @@ from ansible_collections.mcp_platform.azure.plugins.module_utils._resource impor
     ArmModule,
     ArmResource,
     ModuleError,
-    list_resources,
 )
+from ansible_collections.mcp_platform.azure.plugins.module_utils._wait import WAIT_ARGUMENT_SPEC, find_or_wait
 
 ARGUMENT_SPEC = dict(
     name=dict(type="str"),
     resource_group=dict(type="str"),
     connection_strings=dict(type="bool", default=True),
+    **WAIT_ARGUMENT_SPEC
 )
 
 RESOURCE = ArmResource(
@@ -106,8 +137,9 @@ def _resource_group_of(resource_id):
 def main():
     arm = ArmModule(ARGUMENT_SPEC, required_by={"name": ("resource_group",)})
     found = []
+    listed = find_or_wait(arm, RESOURCE)
     try:
-        for item in list_resources(arm, RESOURCE):
+        for item in listed:
             item = mask(item, RESOURCE.write_only)
             properties = item.get("properties") or {}
             if properties.get("connectionString"):

@@ -36,6 +36,12 @@ def cluster_args(resource_group, name, **overrides):
     return args
 
 
+def cluster_reads(run, name):
+    return [
+        e for e in run.traffic if e["method"] == "GET" and e["path"].split("?")[0].endswith("/mongoClusters/" + name)
+    ]
+
+
 def assert_no_password(run, *secrets):
     for secret in secrets:
         assert secret not in json.dumps(run.result)
@@ -130,6 +136,29 @@ def test_mongo_cluster_wait_false_returns_in_progress(ansible_module, resource_g
         standin.configure(durations={"Microsoft.DocumentDB/mongoClusters": 0})
     assert started.changed and started["in_progress"] is True
     assert [w["method"] for w in started.writes] == ["PUT"]
+
+    waited = ansible_module(
+        "mongo_cluster_info",
+        env={"MCP_PLATFORM_AZURE_POLLING_INTERVAL": "0.5"},
+        name=name,
+        resource_group=resource_group,
+        connection_strings=False,
+        wait=True,
+        wait_timeout=60,
+    )
+    assert waited["resources"][0]["properties"]["provisioningState"] == "Succeeded"
+    assert waited.writes == []
+    # The task really waited: several reads of the cluster, half a second apart.
+    assert len(cluster_reads(waited, name)) > 1
+
+    settled = ansible_module(
+        "mongo_cluster_info", name=name, resource_group=resource_group, connection_strings=False, wait=True
+    )
+    assert len(cluster_reads(settled, name)) == 1
+    refused = ansible_module("mongo_cluster_info", resource_group=resource_group, wait=True, expect_failure=True)
+    assert "wait: needs name" in refused["msg"]
+    assert [e for e in refused.traffic if e["kind"] == "arm"] == []
+
     deleted = ansible_module(
         "mongo_cluster", name=name, resource_group=resource_group, state="absent", allow_data_loss=True
     )

@@ -3,7 +3,6 @@
 import pytest
 
 from ansible_collections.mcp_platform.azure.plugins.module_utils import _apim
-from ansible_collections.mcp_platform.azure.plugins.module_utils._resource import ModuleError
 from ansible_collections.mcp_platform.azure.plugins.modules import apim_service
 from tests.unit.plugins.module_utils.arm_fake import FakeArm
 from tests.unit.plugins.module_utils.engine_helpers import run_engine
@@ -140,54 +139,6 @@ def test_identity_removal_and_tier_change_are_changes(fake):
     assert premium["changes"] == ["sku.name"]
     assert premium["diff"]["after"]["sku"]["name"] == "Premium"
     assert [w["method"] for w in fake.writes] == ["PUT"]
-
-
-class Clock:
-    def __init__(self):
-        self.now = 0.0
-        self.sleeps = []
-
-    def time(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
-def test_wait_until_settled_polls_until_the_service_is_ready():
-    states = iter(["Activating", "Activating", "Succeeded"])
-    clock = Clock()
-    found = _apim.wait_until_settled(
-        lambda: {"properties": {"provisioningState": next(states)}},
-        100,
-        interval=30,
-        sleep=clock.sleep,
-        clock=clock.time,
-    )
-    assert _apim.provisioning_state(found) == "Succeeded"
-    assert clock.sleeps == [30, 30]
-
-
-def test_wait_until_settled_names_wait_timeout():
-    clock = Clock()
-    with pytest.raises(ModuleError, match="wait_timeout: the API Management service is still Updating after 50"):
-        _apim.wait_until_settled(
-            lambda: {"properties": {"provisioningState": "Updating"}},
-            50,
-            interval=30,
-            sleep=clock.sleep,
-            clock=clock.time,
-        )
-    assert clock.now == 50
-
-
-def test_a_missing_service_is_settled_and_the_interval_can_be_overridden(monkeypatch):
-    assert _apim.wait_until_settled(lambda: None, 0) is None
-    monkeypatch.setenv("MCP_PLATFORM_AZURE_POLLING_INTERVAL", "0.5")
-    assert _apim.service_poll_seconds() == 0.5
-    monkeypatch.delenv("MCP_PLATFORM_AZURE_POLLING_INTERVAL")
-    assert _apim.service_poll_seconds() == _apim.DEFAULT_SERVICE_POLL_SECONDS
 
 
 def test_summary_of_a_service():
