@@ -28,6 +28,9 @@ from ansible_collections.mcp_platform.azure.plugins.module_utils._resource impor
 
 GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 PAGE_SIZE = 999
+# Graph puts at most 20 objects of a directory object's relationship inline under $expand, with no
+# nextLink for the rest: a list that long may be cut short and has to be paged on its own.
+EXPAND_LIMIT = 20
 # Bounded waits for Graph's eventual consistency on writes that refer to a just-created object.
 CONSISTENCY_ATTEMPTS = 6
 CONSISTENCY_FIRST_DELAY = 0.5
@@ -177,9 +180,14 @@ def result_dict(entra, changed, before, after, changes=(), **extra):
 # ---- lookups shared by several modules -----------------------------------------------------------
 
 
-async def groups_named(client, display_name):
+async def groups_named(client, display_name, expand=None):
+    """Groups with this display name; ``expand``: a relationship to read inline, object ids only."""
     # Graph compares display names case-insensitively, and so does this lookup.
-    return await collect(client.groups, filter="displayName eq %s" % odata_string(display_name))
+    return await collect(
+        client.groups,
+        filter="displayName eq %s" % odata_string(display_name),
+        expand="%s($select=id)" % expand if expand else None,
+    )
 
 
 async def applications_named(client, display_name):
@@ -190,6 +198,16 @@ async def member_ids(builder):
     """Object ids of a group's members or owners (``builder`` = ``...members`` or ``...owners``)."""
     found = await collect(builder, select=["id"], top=PAGE_SIZE)
     return sorted(str(o["id"]).lower() for o in found)
+
+
+def take_expanded(obj, navigation):
+    """Pop an expanded relationship (and its annotations) off ``obj``: its items when Graph gave all of
+    them, or None when the list may be cut short (EXPAND_LIMIT items or more, or a nextLink)."""
+    items = obj.pop(navigation, None)
+    annotations = dict((key, obj.pop(key)) for key in list(obj) if key.startswith(navigation + "@odata."))
+    if not isinstance(items, list) or navigation + "@odata.nextLink" in annotations or len(items) >= EXPAND_LIMIT:
+        return None
+    return [_plain(item) for item in items]
 
 
 def only_one(found, kind, display_name):

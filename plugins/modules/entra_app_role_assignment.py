@@ -16,6 +16,8 @@ description:
     enterprise application of an API), or removes that assignment.
   - The role is named by its value (the string in the C(roles) claim), or by its id.
   - Assigning a role to a group needs Microsoft Entra ID P1 or higher; members of the group then receive the role.
+  - The resource service principal is read with its app role assignments in one request. Graph puts at most 20
+    assignments in that answer, so from 20 on they are read on their own, page by page.
 options:
   resource_app_id:
     description: Application (client) id of the application that defines the role.
@@ -118,6 +120,7 @@ from ansible_collections.mcp_platform.azure.plugins.module_utils._entra import (
     require_guids,
     result_dict,
     send,
+    take_expanded,
 )
 
 ARGUMENT_SPEC = dict(
@@ -129,6 +132,8 @@ ARGUMENT_SPEC = dict(
     state=dict(type="str", choices=["present", "absent"], default="present"),
 )
 DEFAULT_ACCESS = "00000000-0000-0000-0000-000000000000"
+# The resource's assignments: read inline with the service principal ($expand) when there are few.
+ASSIGNED_TO = "appRoleAssignedTo"
 
 
 def role_id_for(resource, value, role_id):
@@ -163,14 +168,18 @@ def matching(assignments, principal_id, role_id):
 
 
 def resource_of(entra, params):
+    """The resource service principal (with its app roles) and its assignments, in one read when Graph allows."""
+
     def read(client):
         if params["resource_id"]:
-            return send(client.service_principals.by_service_principal_id(params["resource_id"]))
-        return send(client.service_principals_with_app_id(params["resource_app_id"]))
+            builder = client.service_principals.by_service_principal_id(params["resource_id"])
+        else:
+            builder = client.service_principals_with_app_id(params["resource_app_id"])
+        return send(builder, expand=ASSIGNED_TO)
 
     try:
         # The service principal may have been created by the task just before this one.
-        return entra.run(read, retry_not_found=True)
+        resource = entra.run(read, retry_not_found=True)
     except GraphError as error:
         if not_found_error(error):
             raise EntraInputError(
@@ -181,6 +190,15 @@ def resource_of(entra, params):
                 )
             ) from error
         raise
+    assignments = take_expanded(resource, ASSIGNED_TO)
+    if assignments is None:
+        # More than Graph puts inline: page the whole list.
+        assignments = entra.run(
+            lambda c: collect(
+                c.service_principals.by_service_principal_id(resource["id"]).app_role_assigned_to, top=PAGE_SIZE
+            )
+        )
+    return resource, assignments
 
 
 def run(entra):
@@ -188,15 +206,11 @@ def run(entra):
     for option in ("resource_app_id", "resource_id", "app_role_id", "principal_id"):
         if params[option] is not None:
             params[option] = require_guids([params[option]], option)[0]
-    resource = resource_of(entra, params)
+    resource, assignments = resource_of(entra, params)
     role_id = role_id_for(resource, params["app_role"], params["app_role_id"])
     principal_id = params["principal_id"]
 
-    def assigned_to(client):
-        builder = client.service_principals.by_service_principal_id(resource["id"]).app_role_assigned_to
-        return collect(builder, top=PAGE_SIZE)
-
-    existing = matching(entra.run(assigned_to), principal_id, role_id)
+    existing = matching(assignments, principal_id, role_id)
     current = existing[0] if existing else None
     common = dict(app_role_id=role_id, resource_id=resource["id"])
 

@@ -19,6 +19,10 @@ description:
   - Members and owners are given by object id (users, groups, service principals).
   - Microsoft Graph is eventually consistent; calls that refer to a just-created object are retried for a
     bounded time when Graph does not know it yet.
+  - The group is read with its members (or its owners, when only those are managed) in one request. Graph puts
+    at most 20 of them in that answer, so from 20 on, and for owners when members are managed too, the list is
+    read on its own, page by page.
+  - A member or owner that someone else added between the read and the write counts as added.
 options:
   display_name:
     description: Display name of the group; identifies it.
@@ -156,6 +160,7 @@ from ansible_collections.mcp_platform.azure.plugins.module_utils._entra import (
     require_guids,
     result_dict,
     send,
+    take_expanded,
 )
 
 ARGUMENT_SPEC = dict(
@@ -208,6 +213,10 @@ def planned_references(current, add, remove):
     return sorted((set(current or []) | set(add)) - set(remove))
 
 
+def already_referenced(error):
+    return error.status == 400 and "already exist" in (error.message or "")
+
+
 class References:
     """The members or owners navigation of a group."""
 
@@ -221,8 +230,13 @@ class References:
 
     def add(self, entra, group_id, object_id, just_created):
         reference = {"@odata.id": entra.directory_object_url(object_id)}
-        # A group created a moment ago may not be visible yet to the replica serving this call.
-        entra.run(lambda c: send(self.builder(c, group_id).ref, "POST", reference), retry_not_found=just_created)
+        try:
+            # A group created a moment ago may not be visible yet to the replica serving this call.
+            entra.run(lambda c: send(self.builder(c, group_id).ref, "POST", reference), retry_not_found=just_created)
+        except GraphError as error:
+            # Added meanwhile by someone else: the desired state is reached all the same.
+            if not already_referenced(error):
+                raise
 
     def remove(self, entra, group_id, object_id):
         entra.run(lambda c: send(self.builder(c, group_id).by_directory_object_id(object_id).ref, "DELETE"))
@@ -241,6 +255,32 @@ def view(group, references):
     return shown
 
 
+def read_group(entra, managed):
+    """(the group or None, {reference name: object ids}) for the managed reference lists.
+
+    The first managed list comes inline with the group (one relationship per $expand, the form Graph
+    documents for directory objects); a list Graph may have cut short, and any other, is paged.
+    """
+    params = entra.params
+    inline = managed[0].name if managed else None
+    found = entra.run(lambda c: groups_named(c, params["display_name"], expand=inline))
+    current = only_one(found, "group", params["display_name"])
+    if current is None:
+        return None, {}
+    expanded = take_expanded(current, inline) if inline else None
+    references = {}
+    if expanded is not None:
+        references[inline] = sorted(str(o["id"]).lower() for o in expanded)
+    to_page = [refs for refs in managed if refs.name not in references]
+    if to_page:
+
+        async def page(client):
+            return dict([(refs.name, await member_ids(refs.builder(client, current["id"]))) for refs in to_page])
+
+        references.update(entra.graph.run_many(page))
+    return current, references
+
+
 def run(entra):
     params = entra.params
     for refs in (MEMBERS, OWNERS):
@@ -248,14 +288,7 @@ def run(entra):
             params[refs.option] = require_guids(params[refs.option], refs.option)
     managed = [refs for refs in (MEMBERS, OWNERS) if params[refs.option] is not None]
 
-    current = only_one(entra.run(lambda c: groups_named(c, params["display_name"])), "group", params["display_name"])
-    current_refs = {}
-    if current is not None and (managed and params["state"] == "present"):
-
-        async def read_references(client):
-            return dict([(refs.name, await member_ids(refs.builder(client, current["id"]))) for refs in managed])
-
-        current_refs = entra.graph.run_many(read_references)
+    current, current_refs = read_group(entra, managed if params["state"] == "present" else [])
     before = view(current, current_refs)
 
     if params["state"] == "absent":

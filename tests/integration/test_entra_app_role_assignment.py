@@ -2,6 +2,8 @@
 
 import uuid
 
+from tests.integration.graph_direct import GraphDirect, graph_reads
+
 ADA = "0a0e1f30-4b5c-4d6e-8f70-8192a3b4c5d6"
 
 
@@ -41,6 +43,10 @@ def test_assignment_to_a_user_and_a_service_principal(ansible_module):
                 principal_id=principal.upper(),
             )
             assert not again.changed and again.writes == [] and again["id"] == created["id"]
+            # One read: the service principal with its assignments inline.
+            assert graph_reads(again) == [
+                ("/v1.0/servicePrincipals(appId='%s')" % app["app_id"], {"$expand": "appRoleAssignedTo"})
+            ]
 
         assert created["assignment"]["principalType"] == "ServicePrincipal"
 
@@ -72,3 +78,43 @@ def test_assignment_to_a_user_and_a_service_principal(ansible_module):
     finally:
         for display_name in (name, name + "-client"):
             ansible_module("entra_application", display_name=display_name, state="absent")
+
+
+def test_more_assignments_than_graph_expands(ansible_module, standin):
+    """Graph puts at most 20 assignments inline: past that the module pages them, and still finds the one it manages."""
+    graph = GraphDirect(standin)
+    name = "arb-" + uuid.uuid4().hex[:8]
+    app = ansible_module("entra_application", display_name=name, app_roles=[{"value": "Tool.Call"}])
+    try:
+        resource = ansible_module("entra_service_principal", app_id=app["app_id"])
+        role_id = app["application"]["appRoles"][0]["id"]
+        principals = [graph.create_group("%s-g%02d" % (name, n)) for n in range(22)]
+        for principal in principals:
+            graph.post(
+                "/servicePrincipals/%s/appRoleAssignedTo" % resource["id"],
+                {"principalId": principal, "resourceId": resource["id"], "appRoleId": role_id},
+            )
+
+        # The last assignment made is not among the 20 Graph puts inline.
+        again = ansible_module(
+            "entra_app_role_assignment", resource_id=resource["id"], app_role="Tool.Call", principal_id=principals[-1]
+        )
+        assert not again.changed and again.writes == [] and again["assignment"]["principalId"] == principals[-1]
+        assert [read[0] for read in graph_reads(again)] == [
+            "/v1.0/servicePrincipals/%s" % resource["id"],
+            "/v1.0/servicePrincipals/%s/appRoleAssignedTo" % resource["id"],
+        ]
+        inline = [e for e in again.traffic if e["path"] == "/v1.0/servicePrincipals/%s" % resource["id"]]
+        assert principals[-1] not in [a["principalId"] for a in inline[0]["response_body"]["appRoleAssignedTo"]]
+
+        # A new assignment still checks the role against the service principal first.
+        wrong = ansible_module(
+            "entra_app_role_assignment",
+            expect_failure=True,
+            resource_id=resource["id"],
+            app_role_id="6d2b9a40-0000-4000-8000-00000000dead",
+            principal_id=ADA,
+        )
+        assert "app_role_id" in wrong["msg"] and wrong.writes == []
+    finally:
+        ansible_module("entra_application", display_name=name, state="absent")

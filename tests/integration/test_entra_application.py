@@ -2,6 +2,8 @@
 
 import uuid
 
+from tests.integration.graph_direct import graph_reads
+
 GRAPH = "00000003-0000-0000-c000-000000000000"
 GROUP_MEMBER_READ_ALL = "bc024368-1153-4739-b217-4326f2e966d0"
 READ_ID = "6d2b9a40-0000-4000-8000-00000000000a"
@@ -52,6 +54,7 @@ def test_application_lifecycle(ansible_module):
 
     again = ansible_module("entra_application", **app_args(name))
     assert not again.changed and again.writes == []
+    assert graph_reads(again) == [("/v1.0/applications", {"$filter": "displayName eq '%s'" % name})]
 
     # Same roles in another order, URIs reordered: still nothing to do.
     reordered = app_args(

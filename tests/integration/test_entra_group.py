@@ -2,6 +2,8 @@
 
 import uuid
 
+from tests.integration.graph_direct import GraphDirect, graph_reads
+
 # Users the stand-in's directory holds from the start.
 ADA = "0a0e1f30-4b5c-4d6e-8f70-8192a3b4c5d6"
 REY = "1b1f2041-5c6d-4e7f-9081-92a3b4c5d6e7"
@@ -27,6 +29,10 @@ def test_group_lifecycle(ansible_module):
 
     again = ansible_module("entra_group", display_name=name, description="first", members=[REY, ADA.upper()])
     assert not again.changed and again.writes == [] and again["id"] == group_id
+    # One read: the group with its members inline.
+    assert graph_reads(again) == [
+        ("/v1.0/groups", {"$filter": "displayName eq '%s'" % name, "$expand": "members($select=id)"})
+    ]
 
     # Without purge_members, a member missing from the list stays.
     kept = ansible_module("entra_group", display_name=name, members=[ADA])
@@ -62,7 +68,7 @@ def test_group_lifecycle(ansible_module):
 def test_duplicate_display_names_are_refused(ansible_module, standin):
     name = "dup-" + uuid.uuid4().hex[:8]
     first = ansible_module("entra_group", display_name=name)
-    second_id = _create_group_directly(standin, name)
+    second_id = GraphDirect(standin).create_group(name, nickname="dup")
     failed = ansible_module("entra_group", display_name=name, description="x", expect_failure=True)
     assert "display_name" in failed["msg"] and first["id"] in failed["msg"] and second_id in failed["msg"]
     assert failed.writes == []
@@ -87,47 +93,39 @@ def test_group_owners(ansible_module):
         assert created["group"]["owners"] == [ADA]
         again = ansible_module("entra_group", display_name=name, owners=[ADA])
         assert not again.changed and again.writes == []
+        assert [read[1].get("$expand") for read in graph_reads(again)] == ["owners($select=id)"]
+        # Members and owners: one relationship inline, the other paged.
+        both = ansible_module("entra_group", display_name=name, members=[], owners=[ADA])
+        assert not both.changed and both.writes == [] and both["group"]["members"] == []
+        assert [(path, query.get("$expand")) for path, query in graph_reads(both)] == [
+            ("/v1.0/groups", "members($select=id)"),
+            ("/v1.0/groups/%s/owners" % created["id"], None),
+        ]
     finally:
         ansible_module("entra_group", display_name=name, state="absent")
 
 
-def _create_group_directly(standin, name):
-    """A second group with the same name, made outside the module (Entra ID allows it)."""
-    import json
-    import ssl
-    import urllib.request
+def test_group_with_more_members_than_graph_expands(ansible_module, standin):
+    """Graph puts at most 20 members inline: past that the module pages the members, and still sees them all."""
+    graph = GraphDirect(standin)
+    name = "big-" + uuid.uuid4().hex[:8]
+    members = sorted(graph.create_group("%s-m%02d" % (name, n)) for n in range(23))
+    try:
+        created = ansible_module("entra_group", display_name=name, members=members, purge_members=True)
+        assert created["members_added"] == members and len(created.writes) == 1 + 23
 
-    request = urllib.request.Request(
-        standin.base_url + "/v1.0/groups",
-        data=json.dumps(
-            {"displayName": name, "mailEnabled": False, "mailNickname": "dup", "securityEnabled": True}
-        ).encode(),
-        headers={"Content-Type": "application/json", "Authorization": "Bearer " + _token(standin)},
-        method="POST",
-    )
-    context = ssl.create_default_context(cafile=standin.env["REQUESTS_CA_BUNDLE"])
-    with urllib.request.urlopen(request, context=context, timeout=10) as response:
-        return json.loads(response.read())["id"]
+        again = ansible_module("entra_group", display_name=name, members=members, purge_members=True)
+        assert not again.changed and again.writes == [] and again["group"]["members"] == members
+        assert [read[0] for read in graph_reads(again)] == ["/v1.0/groups", "/v1.0/groups/%s/members" % created["id"]]
+        inline = [e for e in again.traffic if e["kind"] == "graph" and e["path"] == "/v1.0/groups"]
+        assert len(inline[0]["response_body"]["value"][0]["members"]) == 20
+        assert members[-1] not in [m["id"] for m in inline[0]["response_body"]["value"][0]["members"]]
 
-
-def _token(standin):
-    import json
-    import ssl
-    import urllib.parse
-    import urllib.request
-
-    env = standin.env
-    form = urllib.parse.urlencode(
-        {
-            "grant_type": "client_credentials",
-            "client_id": env["AZURE_CLIENT_ID"],
-            "client_secret": env["AZURE_SECRET"],
-            "scope": standin.base_url + "/.default",
-        }
-    ).encode()
-    request = urllib.request.Request(
-        "%s/%s/oauth2/v2.0/token" % (standin.base_url, env["AZURE_TENANT"]), data=form, method="POST"
-    )
-    context = ssl.create_default_context(cafile=env["REQUESTS_CA_BUNDLE"])
-    with urllib.request.urlopen(request, context=context, timeout=10) as response:
-        return json.loads(response.read())["access_token"]
+        # Planned from the full list: exactly the member left out goes, though it was not among the 20 inline.
+        trimmed = ansible_module("entra_group", display_name=name, members=members[:-1], purge_members=True)
+        assert trimmed["members_removed"] == [members[-1]] and trimmed["members_added"] == []
+        assert [(w["method"], w["path"]) for w in trimmed.writes] == [
+            ("DELETE", "/v1.0/groups/%s/members/%s/$ref" % (created["id"], members[-1]))
+        ]
+    finally:
+        ansible_module("entra_group", display_name=name, state="absent")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.integration.graph_direct import graph_reads
 from tests.integration.harness import REPO_ROOT
 
 ADA = "0a0e1f30-4b5c-4d6e-8f70-8192a3b4c5d6"
@@ -157,7 +158,10 @@ def groups(read_only_members):
 
 @pytest.fixture
 def playbook(ansible_module, standin, tmp_path):
-    """Runs a playbook against the stand-in; returns (what it recorded, the stand-in write calls it made)."""
+    """Runs a playbook against the stand-in; returns (what it recorded, the stand-in write calls it made).
+
+    ``run.traffic`` then holds every stand-in exchange of that playbook run.
+    """
 
     def run(text, **extra_vars):
         path = tmp_path / "playbook.yml"
@@ -190,6 +194,7 @@ def playbook(ansible_module, standin, tmp_path):
             check=False,
         )
         assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-2000:]
+        run.traffic = standin.traffic(since=mark)
         return json.loads(out_file.read_text()), standin.write_calls(since=mark)
 
     return run
@@ -219,9 +224,12 @@ def test_entra_platform(playbook, ansible_module):
     # 2 groups + 3 member refs, application + its identifier URI, service principal, 2 assignments
     assert methods.count("POST") == 2 + 3 + 1 + 1 + 2 and methods.count("PATCH") == 1 and "DELETE" not in methods
 
-    # ---- the same again: nothing to do, not one write call ---------------------------------------
+    # ---- the same again: nothing to do, not one write call, one read per managed object ----------
     again, writes = playbook(SITE, entra_groups=groups([ADA, REY]), purge_members=False)
     assert writes == []
+    reads = sorted(read[0] for read in graph_reads(playbook.traffic))
+    principal = "/v1.0/servicePrincipals(appId='%s')" % app["appId"]
+    assert reads == ["/v1.0/applications", "/v1.0/groups", "/v1.0/groups", principal, principal, principal]
     assert not any(r["changed"] for r in again["groups"] + again["assignments"] + [again["app"], again["sp"]])
     assert again["app"]["application"]["appRoles"] == app["appRoles"]
 

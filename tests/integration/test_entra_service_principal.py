@@ -2,6 +2,8 @@
 
 import uuid
 
+from tests.integration.graph_direct import graph_reads
+
 
 def test_service_principal_lifecycle(ansible_module):
     app = ansible_module(
@@ -26,6 +28,7 @@ def test_service_principal_lifecycle(ansible_module):
             "entra_service_principal", app_id=app_id.upper(), app_role_assignment_required=True, tags=["HideApp"]
         )
         assert not again.changed and again.writes == []
+        assert graph_reads(again) == [("/v1.0/servicePrincipals(appId='%s')" % app_id, {})]
 
         appended = ansible_module(
             "entra_service_principal", check=True, diff=True, app_id=app_id, tags=["Team"], append_tags=True

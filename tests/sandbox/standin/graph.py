@@ -8,6 +8,7 @@ import copy
 import re
 import uuid
 from datetime import datetime, timezone
+from urllib.parse import urlencode
 
 from .entra import CLIENT_ID, CLIENT_OBJECT_ID
 from .http import Reply
@@ -19,6 +20,18 @@ COLLECTIONS = {
     "users": "user",
 }
 DEFAULT_ROLE = "00000000-0000-0000-0000-000000000000"
+# Graph's paging of directory collections: 100 objects a page unless $top asks for up to 999; a page
+# that expands a relationship holds at most 100 objects whatever $top says.
+DEFAULT_PAGE = 100
+MAX_PAGE = 999
+EXPANDED_PAGE = 100
+# An expanded relationship of a directory object holds at most 20 objects and has no nextLink.
+EXPAND_CAP = 20
+# Relationships $expand accepts, by object type (Graph's own names).
+NAVIGATIONS = {
+    "group": ("members", "owners"),
+    "servicePrincipal": ("appRoleAssignedTo",),
+}
 # Directory users that exist from the start, so group membership can be exercised.
 SEED_USERS = [
     ("0a0e1f30-4b5c-4d6e-8f70-8192a3b4c5d6", "Ada Admin", "ada@standin.example"),
@@ -124,10 +137,49 @@ class Graph:
             if matches is None:
                 return _error(400, "Request_UnsupportedQuery", f"Unsupported query: '{expression}'.")
             items = [o for o in items if matches(o)]
-        top = request.query_lower.get("$top")
-        if top:
-            items = items[: int(top)]
-        return Reply(200, {"@odata.context": self.context(what), "value": [self._view(o) for o in items]})
+        expand = _parse_expand(request.query_lower.get("$expand"))
+        problem = self._check_expand(kind, expand)
+        if problem:
+            return problem
+        page_size = min(int(request.query_lower.get("$top") or DEFAULT_PAGE), MAX_PAGE)
+        if expand:
+            page_size = min(page_size, EXPANDED_PAGE)
+        start = int(request.query_lower.get("$skiptoken") or 0)
+        page = items[start : start + page_size]
+        body = {"@odata.context": self.context(what), "value": [self._expanded(o, expand) for o in page]}
+        if start + page_size < len(items):
+            query = [(k, v) for k, v in request.query.items() if k.lower() != "$skiptoken"]
+            query.append(("$skiptoken", str(start + page_size)))
+            body["@odata.nextLink"] = f"{request.base_url}{request.path}?{urlencode(query)}"
+        return Reply(200, body)
+
+    def _check_expand(self, kind, expand):
+        allowed = NAVIGATIONS.get(kind, ())
+        for name, select in expand:
+            if name not in allowed:
+                return _error(
+                    400, "BadRequest", f"Could not find a property named '{name}' on type 'microsoft.graph.{kind}'."
+                )
+            if select is False:
+                return _error(400, "BadRequest", f"Only $select is supported inside $expand=({name}).")
+        return None
+
+    def _expanded(self, obj, expand):
+        """The object as listed or read, with each requested relationship inline (capped, no nextLink)."""
+        view = self._view(obj)
+        for name, select in expand:
+            related = self._related(obj, name)[:EXPAND_CAP]
+            if select:
+                keep = {"@odata.type", "id", *select}
+                related = [dict((k, v) for k, v in r.items() if k in keep) for r in related]
+            view[name] = related
+        return view
+
+    def _related(self, obj, name):
+        if name == "appRoleAssignedTo":
+            return [copy.deepcopy(a) for a in self.assignments.values() if a["resourceId"] == obj["id"]]
+        links = self.members if name == "members" else self.owners
+        return [self._view(self.objects[m]) for m in links.get(obj["id"], []) if m in self.objects]
 
     def _view(self, obj):
         view = copy.deepcopy(obj)
@@ -251,7 +303,11 @@ class Graph:
     def _item(self, request, kind, obj, rest):
         if not rest:
             if request.method == "GET":
-                reply = dict(self._view(obj))
+                expand = _parse_expand(request.query_lower.get("$expand"))
+                problem = self._check_expand(kind, expand)
+                if problem:
+                    return problem
+                reply = self._expanded(obj, expand)
                 reply["@odata.context"] = self.context(f"{kind}s/$entity")
                 return Reply(200, reply)
             if request.method == "PATCH":
@@ -395,6 +451,40 @@ def _filter(expression):
             continue
         return None
     return lambda o: all(p(o) for p in predicates)
+
+
+def _parse_expand(value):
+    """``members($select=id),owners`` -> [("members", ["id"]), ("owners", None)]; a nested option
+    other than $select gives ``False`` in place of the list (Graph refuses those on directory objects)."""
+    if not value:
+        return []
+    items, depth, current = [], 0, ""
+    for char in value:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            items.append(current)
+            current = ""
+        else:
+            current += char
+    items.append(current)
+    parsed = []
+    for item in items:
+        name, options = item.strip().partition("(")[::2]
+        name = _canonical_navigation(name.strip())
+        select = None
+        if options:
+            option, fields = options.rstrip(")").partition("=")[::2]
+            select = False
+            if option.strip().lower() == "$select":
+                select = [f.strip() for f in fields.split(",") if f.strip()]
+        parsed.append((name, select))
+    return parsed
+
+
+def _canonical_navigation(name):
+    # Graph matches property names without regard to case.
+    known = [n for names in NAVIGATIONS.values() for n in names]
+    return next((n for n in known if n.lower() == name.lower()), name)
 
 
 def _get(obj, field):

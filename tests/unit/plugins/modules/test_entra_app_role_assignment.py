@@ -4,6 +4,7 @@ import pytest
 
 from ansible_collections.mcp_platform.azure.plugins.module_utils._entra import EntraInputError
 from ansible_collections.mcp_platform.azure.plugins.modules import entra_app_role_assignment as module
+from tests.unit.plugins.modules._graph_fake import FakeEntra
 
 ADMIN = "6d2b9a40-0000-4000-8000-000000000001"
 READ = "6d2b9a40-0000-4000-8000-000000000002"
@@ -37,3 +38,40 @@ def test_matching_is_per_principal_and_role():
     ]
     assert [a["id"] for a in module.matching(assignments, GROUP, ADMIN)] == ["a1"]
     assert module.matching(assignments, GROUP, "x") == []
+
+
+APP_ID = "7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d"
+SP_ID = "1f0e2d3c-4b5a-4968-8776-a5b4c3d2e1f0"
+
+
+def assignment(principal, role=ADMIN):
+    return {"id": "a-" + principal[:8], "principalId": principal, "appRoleId": role, "resourceId": SP_ID}
+
+
+def assignment_params(**overrides):
+    base = dict((name, None) for name in module.ARGUMENT_SPEC)
+    base.update(state="present", **overrides)
+    return base
+
+
+def test_resource_and_assignments_in_one_read():
+    principal = dict(RESOURCE, id=SP_ID, appRoleAssignedTo=[assignment(GROUP)])
+    entra = FakeEntra(assignment_params(resource_app_id=APP_ID, app_role_id=ADMIN, principal_id=GROUP), [principal])
+    resource, assignments = module.resource_of(entra, entra.params)
+    assert "appRoleAssignedTo" not in resource and resource["id"] == SP_ID
+    assert assignments == [assignment(GROUP)]
+    assert entra.adapter.reads() == [("/v1.0/servicePrincipals(appId='%s')" % APP_ID, {"$expand": "appRoleAssignedTo"})]
+
+
+def test_assignments_graph_may_have_cut_short_are_paged():
+    many = [assignment("00000000-0000-4000-8000-%012d" % n) for n in range(21)]
+    entra = FakeEntra(
+        assignment_params(resource_id=SP_ID, app_role="MCP.Admin", principal_id=GROUP),
+        [dict(RESOURCE, id=SP_ID, appRoleAssignedTo=many[:20]), {"value": many}],
+    )
+    assignments = module.resource_of(entra, entra.params)[1]
+    assert assignments == many
+    assert [read[0] for read in entra.adapter.reads()] == [
+        "/v1.0/servicePrincipals/%s" % SP_ID,
+        "/v1.0/servicePrincipals/%s/appRoleAssignedTo" % SP_ID,
+    ]

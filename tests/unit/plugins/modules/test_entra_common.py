@@ -7,6 +7,8 @@ import pytest
 
 from ansible_collections.mcp_platform.azure.plugins.module_utils import _entra
 from ansible_collections.mcp_platform.azure.plugins.module_utils._graph import GraphError
+from tests.unit.plugins.modules._graph_fake import RecordingAdapter
+from tests.unit.plugins.modules._graph_fake import graph_client as builder
 
 
 def test_odata_string_doubles_quotes():
@@ -20,31 +22,8 @@ def test_only_one_refuses_to_guess():
         _entra.only_one([{"id": "b"}, {"id": "a"}], "group", "x")
 
 
-class RecordingAdapter:
-    def __init__(self, answers):
-        self.answers = list(answers)
-        self.requests = []
-
-    async def send_primitive_async(self, info, response_type, error_map):
-        assert response_type == "bytes" and "XXX" in error_map
-        self.requests.append((info.http_method.value, str(info.url), info.content, dict(info.request_headers)))
-        return self.answers.pop(0)
-
-
-def builder(adapter):
-    from msgraph import GraphServiceClient  # real request builders, fake transport
-
-    client = GraphServiceClient.__new__(GraphServiceClient)
-    client.request_adapter = adapter
-    client.path_parameters = {"baseurl": "https://graph.example/v1.0"}
-    client.url_template = "{+baseurl}"
-    return client
-
-
 def test_send_uses_the_sdk_request_builders_and_keeps_json():
-    adapter = RecordingAdapter(
-        [json.dumps({"@odata.context": "c", "value": [{"id": "g", "@odata.type": "#x"}]}).encode(), None]
-    )
+    adapter = RecordingAdapter([{"@odata.context": "c", "value": [{"id": "g", "@odata.type": "#x"}]}, None])
     client = builder(adapter)
     found = asyncio.run(
         _entra.collect(client.groups, filter="displayName eq 'MCP-Admin'", select=["id", "displayName"])
@@ -72,7 +51,7 @@ def test_collect_follows_next_links():
         {"value": [{"id": "1"}], "@odata.nextLink": "https://graph.example/v1.0/groups?$skiptoken=x"},
         {"value": [{"id": "2"}]},
     ]
-    adapter = RecordingAdapter([json.dumps(p).encode() for p in pages])
+    adapter = RecordingAdapter(pages)
     assert asyncio.run(_entra.collect(builder(adapter).groups)) == [{"id": "1"}, {"id": "2"}]
     assert adapter.requests[1][1] == "https://graph.example/v1.0/groups?$skiptoken=x"
 
@@ -111,3 +90,29 @@ def test_run_until_consistent_retries_only_transient_errors_and_is_bounded():
     with pytest.raises(GraphError):
         entra_with(graph).run_until_consistent(None, lambda e: True, attempts=3, sleep=lambda _: None)
     assert graph.calls == 3
+
+
+def test_take_expanded_gives_the_inline_list_only_when_graph_cannot_have_cut_it():
+    group = {"id": "g", "members": [{"@odata.type": "#microsoft.graph.user", "id": str(n)} for n in range(19)]}
+    assert _entra.take_expanded(group, "members") == [{"id": str(n)} for n in range(19)]
+    assert group == {"id": "g"}
+
+    # 20 is Graph's cap for an expanded relationship: there may be more, the list has to be paged.
+    full = {"id": "g", "members": [{"id": str(n)} for n in range(_entra.EXPAND_LIMIT)]}
+    assert _entra.take_expanded(full, "members") is None and full == {"id": "g"}
+
+    linked = {"id": "g", "members": [{"id": "1"}], "members@odata.nextLink": "https://graph.example/next"}
+    assert _entra.take_expanded(linked, "members") is None and linked == {"id": "g"}
+
+    assert _entra.take_expanded({"id": "g"}, "members") is None
+    assert _entra.take_expanded({"id": "g", "members": []}, "members") == []
+
+
+def test_groups_named_expands_one_relationship_with_ids_only():
+    adapter = RecordingAdapter([{"value": []}, {"value": []}])
+    asyncio.run(_entra.groups_named(builder(adapter), "MCP-Admin", expand="members"))
+    asyncio.run(_entra.groups_named(builder(adapter), "MCP-Admin"))
+    assert adapter.reads() == [
+        ("/v1.0/groups", {"$filter": "displayName eq 'MCP-Admin'", "$expand": "members($select=id)"}),
+        ("/v1.0/groups", {"$filter": "displayName eq 'MCP-Admin'"}),
+    ]

@@ -4,6 +4,7 @@ import pytest
 
 from ansible_collections.mcp_platform.azure.plugins.module_utils._entra import EntraInputError, require_guids
 from ansible_collections.mcp_platform.azure.plugins.modules import entra_group, entra_group_info
+from tests.unit.plugins.modules._graph_fake import FakeEntra
 
 ADA = "0a0e1f30-4b5c-4d6e-8f70-8192a3b4c5d6"
 REY = "1b1f2041-5c6d-4e7f-9081-92a3b4c5d6e7"
@@ -65,3 +66,73 @@ def test_member_ids_must_be_guids_and_are_lowercased():
 
 def test_info_lookup_options_are_exclusive():
     assert set(entra_group_info.ARGUMENT_SPEC) == {"display_name", "object_id", "include_members", "include_owners"}
+
+
+GROUP_ID = "5b8e7c4e-3f0a-4d59-9a33-1b2c3d4e5f60"
+
+
+def group_with(navigation, ids, **extra):
+    group = {"id": GROUP_ID, "displayName": "MCP-Admin", navigation: [{"id": i} for i in ids]}
+    group.update(extra)
+    return {"value": [group]}
+
+
+def test_read_group_takes_inline_members_in_one_read():
+    entra = FakeEntra(params(display_name="MCP-Admin", members=[ADA]), [group_with("members", [REY.upper(), ADA])])
+    current, references = entra_group.read_group(entra, [entra_group.MEMBERS])
+    assert current == {"id": GROUP_ID, "displayName": "MCP-Admin"}
+    assert references == {"members": [ADA, REY]}
+    assert entra.adapter.reads() == [
+        ("/v1.0/groups", {"$filter": "displayName eq 'MCP-Admin'", "$expand": "members($select=id)"})
+    ]
+
+
+def test_read_group_pages_members_graph_may_have_cut_short():
+    many = ["00000000-0000-4000-8000-%012d" % n for n in range(25)]
+    entra = FakeEntra(
+        params(display_name="MCP-Admin", members=many),
+        [
+            group_with("members", many[:20]),
+            {"value": [{"id": i} for i in many[:10]], "@odata.nextLink": "https://graph.example/v1.0/next"},
+            {"value": [{"id": i} for i in many[10:]]},
+        ],
+    )
+    current, references = entra_group.read_group(entra, [entra_group.MEMBERS])
+    assert "members" not in current and references == {"members": many}
+    assert [read[0] for read in entra.adapter.reads()] == [
+        "/v1.0/groups",
+        "/v1.0/groups/%s/members" % GROUP_ID,
+        "/v1.0/next",
+    ]
+
+
+def test_read_group_expands_members_and_pages_owners():
+    entra = FakeEntra(
+        params(display_name="MCP-Admin", members=[ADA], owners=[REY]),
+        [group_with("members", [ADA]), {"value": [{"id": REY}]}],
+    )
+    references = entra_group.read_group(entra, [entra_group.MEMBERS, entra_group.OWNERS])[1]
+    assert references == {"members": [ADA], "owners": [REY]}
+    assert [(path, query.get("$expand")) for path, query in entra.adapter.reads()] == [
+        ("/v1.0/groups", "members($select=id)"),
+        ("/v1.0/groups/%s/owners" % GROUP_ID, None),
+    ]
+
+
+def test_read_group_without_managed_references_expands_nothing():
+    entra = FakeEntra(params(display_name="MCP-Admin", state="absent"), [{"value": []}])
+    assert entra_group.read_group(entra, []) == (None, {})
+    assert entra.adapter.reads() == [("/v1.0/groups", {"$filter": "displayName eq 'MCP-Admin'"})]
+
+
+def test_a_member_added_meanwhile_counts_as_added():
+    from ansible_collections.mcp_platform.azure.plugins.module_utils._graph import GraphError
+
+    exists = GraphError(
+        "Request_BadRequest: One or more added object references already exist for the following modified "
+        "properties: 'members'.",
+        status=400,
+    )
+    assert entra_group.already_referenced(exists)
+    assert not entra_group.already_referenced(GraphError("Request_BadRequest: Invalid object", status=400))
+    assert not entra_group.already_referenced(GraphError("already exists", status=404))
