@@ -60,6 +60,7 @@ PUBLIC_CLOUDS = {
         login_endpoint="https://login.microsoftonline.com/",
         audience="https://management.azure.com/",
         graph_endpoint="https://graph.microsoft.com/",
+        key_vault_dns="vault.azure.net",
     ),
     "AzureChinaCloud": dict(
         name="AzureChinaCloud",
@@ -67,6 +68,7 @@ PUBLIC_CLOUDS = {
         login_endpoint="https://login.chinacloudapi.cn/",
         audience="https://management.chinacloudapi.cn/",
         graph_endpoint="https://microsoftgraph.chinacloudapi.cn/",
+        key_vault_dns="vault.azure.cn",
     ),
     "AzureUSGovernment": dict(
         name="AzureUSGovernment",
@@ -74,6 +76,7 @@ PUBLIC_CLOUDS = {
         login_endpoint="https://login.microsoftonline.us/",
         audience="https://management.usgovcloudapi.net/",
         graph_endpoint="https://graph.microsoft.us/",
+        key_vault_dns="vault.usgovcloudapi.net",
     ),
 }
 # azcollection and the Azure CLI also use these spellings.
@@ -97,12 +100,14 @@ class AuthError(Exception):
 class CloudEndpoints:
     """The endpoints of one Azure cloud: where ARM, Entra ID and Microsoft Graph are."""
 
-    def __init__(self, name, resource_manager, login_endpoint, audience, graph_endpoint):
+    def __init__(self, name, resource_manager, login_endpoint, audience, graph_endpoint, key_vault_dns=None):
         self.name = name
         self.resource_manager = _with_slash(resource_manager)
         self.login_endpoint = _with_slash(login_endpoint)
         self.audience = _with_slash(audience)
         self.graph_endpoint = _with_slash(graph_endpoint) if graph_endpoint else None
+        # DNS suffix of the cloud's vaults; the Key Vault data plane's token audience is https://<suffix>.
+        self.key_vault_dns = key_vault_dns.strip(".").lower() if key_vault_dns else None
 
     @property
     def credential_scope(self):
@@ -111,6 +116,10 @@ class CloudEndpoints:
     @property
     def graph_scope(self):
         return (self.graph_endpoint or "https://graph.microsoft.com/").rstrip("/") + "/.default"
+
+    @property
+    def key_vault_scope(self):
+        return "https://%s/.default" % self.key_vault_dns if self.key_vault_dns else None
 
     @property
     def is_known_authority(self):
@@ -124,6 +133,7 @@ class CloudEndpoints:
             login_endpoint=self.login_endpoint,
             audience=self.audience,
             graph_endpoint=self.graph_endpoint,
+            key_vault_dns=self.key_vault_dns,
         )
 
 
@@ -157,6 +167,7 @@ def parse_cloud_metadata(document, metadata_url=""):
         login_endpoint=login_endpoint,
         audience=audience,
         graph_endpoint=graph,
+        key_vault_dns=(cloud.get("suffixes") or {}).get("keyVaultDns"),
     )
 
 

@@ -24,6 +24,21 @@ ROLE_DEFINITION_SEGMENT = "/providers/microsoft.authorization/roledefinitions/"
 ROLE_ASSIGNMENT_TYPE = "Microsoft.Authorization/roleAssignments"
 PRINCIPAL_TYPES = ("User", "Group", "ServicePrincipal", "ForeignGroup", "Device")
 
+# Built-in role definitions have the same GUID in every Azure cloud and tenant, so these names
+# resolve without a roleDefinitions lookup. Any other name (or a custom role) is looked up.
+BUILT_IN_ROLE_GUIDS = {
+    "acrpull": "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+    "acrpush": "8311e382-0749-4cb8-b61a-304f252e45ec",
+    "key vault administrator": "00482a5a-887f-4fb3-b363-3b7fe8e74483",
+    "key vault secrets officer": "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
+    "key vault secrets user": "4633458b-17de-408a-b874-0445c86b69e6",
+    "reader": "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+    "contributor": "b24988ac-6180-42a0-ab88-20f7382dd24c",
+    "owner": "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+    "user access administrator": "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
+    "api management service contributor": "312a565d-c81f-4fd8-895a-4e21e48d571c",
+}
+
 # Fixed namespace of this collection's role assignment names (uuid5 of a DNS-style name, so it is
 # reproducible from the source alone).
 ASSIGNMENT_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "roleassignments.mcp-platform.azure")
@@ -75,6 +90,11 @@ def role_guid(role):
             return last
         raise RoleInputError("role: %r names a role definition id whose last segment is not a GUID" % role)
     return None
+
+
+def built_in_role_guid(role):
+    """The GUID of a well-known built-in role given by name (any casing); None otherwise."""
+    return BUILT_IN_ROLE_GUIDS.get(" ".join(role.split()).lower()) if isinstance(role, str) else None
 
 
 def check_role(role, option="role"):

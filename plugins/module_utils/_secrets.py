@@ -87,6 +87,85 @@ def generate_secret(length=32, alphabet=None):
             return candidate
 
 
+# Key Vault data-plane REST version used for a direct read (GET {vault}/secrets/{name}).
+KEY_VAULT_API_VERSION = "7.5"
+
+
+def _secret_client(credential, vault_uri, **client_kwargs):
+    from azure.keyvault.secrets import SecretClient
+
+    return SecretClient(vault_url=vault_uri, credential=credential, verify_challenge_resource=False, **client_kwargs)
+
+
+def _bundle_of(secret):
+    """A KeyVaultSecret of the SDK -> the REST secret bundle (value, contentType, tags, attributes, id)."""
+    properties = secret.properties
+    attributes = {"enabled": properties.enabled}
+    for wire, moment in (
+        ("created", properties.created_on),
+        ("updated", properties.updated_on),
+        ("nbf", properties.not_before),
+        ("exp", properties.expires_on),
+    ):
+        if moment is not None:
+            attributes[wire] = int(moment.timestamp())
+    bundle = {"id": secret.id, "value": secret.value, "attributes": attributes}
+    if properties.content_type is not None:
+        bundle["contentType"] = properties.content_type
+    if properties.tags:
+        bundle["tags"] = dict(properties.tags)
+    return bundle
+
+
+def read_secret(credential, vault_uri, name, scope=None, **client_kwargs):
+    """The current version of a secret as the data plane returns it (value, contentType, tags,
+    attributes, id); None when the secret does not exist.
+
+    With ``scope`` (the cloud's Key Vault token audience), a single request carries the bearer
+    token from the start, instead of the SDK's unauthenticated first request that only fetches the
+    401 challenge. Should the vault still answer 401 (another audience or tenant), the SDK's
+    challenge flow is used. Other refusals raise azure-core's HttpResponseError (status kept), and
+    an unreachable vault raises ServiceRequestError, as the SDK would.
+    """
+    from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
+
+    if scope:
+        from urllib.parse import quote
+
+        from azure.core import PipelineClient
+        from azure.core.pipeline.policies import BearerTokenCredentialPolicy, RetryPolicy, UserAgentPolicy
+        from azure.core.rest import HttpRequest
+
+        verify = client_kwargs.get("connection_verify", True)
+        policies = [
+            UserAgentPolicy(user_agent=client_kwargs.get("user_agent")),
+            RetryPolicy(retry_total=client_kwargs.get("retry_total", 3)),
+            BearerTokenCredentialPolicy(credential, scope),
+        ]
+        client = PipelineClient(base_url=vault_uri, policies=policies)
+        url = "%s/secrets/%s" % (vault_uri.rstrip("/"), quote(name, safe=""))
+        try:
+            response = client.send_request(
+                HttpRequest("GET", url, params={"api-version": KEY_VAULT_API_VERSION}), connection_verify=verify
+            )
+            if response.status_code == 200:
+                return response.json()
+            if response.status_code == 404:
+                return None
+            if response.status_code != 401:
+                raise HttpResponseError(response=response)
+        finally:
+            client.close()
+
+    client = _secret_client(credential, vault_uri, **client_kwargs)
+    try:
+        return _bundle_of(client.get_secret(name))
+    except ResourceNotFoundError:
+        return None
+    finally:
+        client.close()
+
+
 def read_secret_value(credential, vault_uri, name, **client_kwargs):
     """Read the current value of a secret through the Key Vault data plane.
 
@@ -96,9 +175,8 @@ def read_secret_value(credential, vault_uri, name, **client_kwargs):
     hold a data-plane role (Key Vault Secrets User or Officer) and network reach to the vault.
     """
     from azure.core.exceptions import ResourceNotFoundError
-    from azure.keyvault.secrets import SecretClient
 
-    client = SecretClient(vault_url=vault_uri, credential=credential, verify_challenge_resource=False, **client_kwargs)
+    client = _secret_client(credential, vault_uri, **client_kwargs)
     try:
         return client.get_secret(name).value
     except ResourceNotFoundError:
@@ -114,9 +192,8 @@ def delete_secret(credential, vault_uri, name, **client_kwargs):
     deliberately not done here. Returns False when there was nothing to delete.
     """
     from azure.core.exceptions import ResourceNotFoundError
-    from azure.keyvault.secrets import SecretClient
 
-    client = SecretClient(vault_url=vault_uri, credential=credential, verify_challenge_resource=False, **client_kwargs)
+    client = _secret_client(credential, vault_uri, **client_kwargs)
     try:
         # Look first: a delete of what is already gone would still be a write call.
         client.get_secret(name)

@@ -224,13 +224,27 @@ def desired_body(params):
     }
 
 
-def read_connection_string(arm, params, result):
-    """The unmasked connection string: the engine's answers are masked, so it is read once more."""
-    if result["resource"] is None:
-        return None
-    components = arm.operations(RESOURCE.sdk)
-    current = arm.get_or_none(components.get, params["resource_group"], params["name"])
-    return ((current or {}).get("properties") or {}).get("ConnectionString")
+class ComponentEngine(ResourceEngine):
+    """The engine, remembering the component as Azure last returned it, before any masking.
+
+    The connection string is then taken from the read (or the write's answer) already made, not
+    from a second GET of the same component.
+    """
+
+    unmasked = None
+
+    def current(self):
+        self.unmasked = super(ComponentEngine, self).current()
+        return self.unmasked
+
+    def _call(self, operation, body=None, wait=True):
+        answer, in_progress = super(ComponentEngine, self)._call(operation, body=body, wait=wait)
+        if operation != "delete" and isinstance(answer, dict):
+            self.unmasked = answer
+        return answer, in_progress
+
+    def connection_string(self):
+        return ((self.unmasked or {}).get("properties") or {}).get("ConnectionString")
 
 
 def main():
@@ -238,10 +252,11 @@ def main():
 
     def work():
         check_params(arm.params, arm.module.no_log)
-        result = ResourceEngine(arm, RESOURCE, desired_body).run()
+        engine = ComponentEngine(arm, RESOURCE, desired_body)
+        result = engine.run()
         wanted = arm.params["return_connection_string"] and arm.params["state"] == "present"
         if wanted and not (arm.check_mode and result["operation"] == "create"):
-            result["connection_string"] = read_connection_string(arm, arm.params, result)
+            result["connection_string"] = engine.connection_string()
         return result
 
     result = report_failures(arm, RESOURCE.kind, work)

@@ -32,6 +32,13 @@ options:
     description: Resource group of the target registry.
     type: str
     required: true
+  login_server:
+    description:
+      - Login server of the target registry, as the M(mcp_platform.azure.container_registry) module
+        returns it (for example V(myregistry.azurecr.io)).
+      - When given, the registry is not read through Azure Resource Manager first; the tags are
+        checked on this login server directly. It must be the login server of O(registry_name).
+    type: str
   source_image:
     description:
       - Repository and tag (or C(@sha256:) digest) in the source registry, for example
@@ -122,6 +129,7 @@ from ansible_collections.mcp_platform.azure.plugins.module_utils._resource impor
 ARGUMENT_SPEC = dict(
     registry_name=dict(type="str", required=True),
     resource_group=dict(type="str", required=True),
+    login_server=dict(type="str"),
     source_image=dict(type="str", required=True),
     source_registry_uri=dict(type="str", default="docker.io"),
     source_resource_id=dict(type="str"),
@@ -140,6 +148,8 @@ DATA_PLANE_TIMEOUT = 30
 _REPOSITORY = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
 _TAG = r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}"
 _TARGET = re.compile(r"^(%s):(%s)$" % (_REPOSITORY, _TAG))
+# host[:port], the shape of a registry login server (no scheme, no path)
+_LOGIN_SERVER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?$")
 _SOURCE = re.compile(r"^(%s)(?::(%s)|@sha256:[0-9a-f]{64})$" % (_REPOSITORY, _TAG))
 
 
@@ -168,6 +178,10 @@ def check_params(params):
     if params["source_password"] and not params["source_username"] and params["source_resource_id"] is None:
         # ACR-to-ACR imports authenticate with the caller's identity; other registries need both.
         raise ModuleError("source_username: required with source_password")
+    if params["login_server"] is not None and not _LOGIN_SERVER.match(params["login_server"]):
+        raise ModuleError(
+            "login_server: %r is not a registry login server (host name, no scheme or path)" % params["login_server"]
+        )
     target_tags(params)
 
 
@@ -200,6 +214,7 @@ class RegistryDataPlane:
         if not auth.validate_certs:
             self.session.verify = False
         self._refresh_token = None
+        self._access_tokens = {}
 
     def _post(self, path, form):
         response = self.session.post(self.base + path, data=form, timeout=DATA_PLANE_TIMEOUT)
@@ -212,6 +227,11 @@ class RegistryDataPlane:
         return response.json()
 
     def _token(self, scope):
+        if scope not in self._access_tokens:
+            self._access_tokens[scope] = self._new_token(scope)
+        return self._access_tokens[scope]
+
+    def _new_token(self, scope):
         if self._refresh_token is None:
             arm_token = self.auth.credential().get_token(self.auth.cloud.credential_scope).token
             exchanged = self._post(
@@ -262,6 +282,15 @@ def names(pairs):
     return ["%s:%s" % pair for pair in pairs]
 
 
+def registry_login_server(arm, registries, params):
+    registry = arm.get_or_none(registries.get, params["resource_group"], params["registry_name"])
+    if registry is None:
+        raise ModuleError(
+            "registry_name: container registry %s not found in %s" % (params["registry_name"], params["resource_group"])
+        )
+    return (registry.get("properties") or {}).get("loginServer")
+
+
 def main():
     arm = ArmModule(ARGUMENT_SPEC)
     params = arm.params
@@ -269,13 +298,7 @@ def main():
         check_params(params)
         tags = target_tags(params)
         registries = arm.operations(REGISTRIES)
-        registry = arm.get_or_none(registries.get, params["resource_group"], params["registry_name"])
-        if registry is None:
-            raise ModuleError(
-                "registry_name: container registry %s not found in %s"
-                % (params["registry_name"], params["resource_group"])
-            )
-        login_server = (registry.get("properties") or {}).get("loginServer")
+        login_server = params["login_server"] or registry_login_server(arm, registries, params)
         data_plane = RegistryDataPlane(arm.auth, login_server)
         present = [pair for pair in tags if data_plane.tag_exists(*pair)]
         result = dict(
@@ -317,8 +340,11 @@ def main():
     except ArmError as error:
         arm.fail_arm(error, "import %s into %s" % (params["source_image"], params["registry_name"]))
     except Exception as exc:  # network errors to the login server included
+        where = params["registry_name"]
+        if params["login_server"]:
+            where += " (login_server %s)" % params["login_server"]
         arm.fail(
-            "could not import %s into %s: %s" % (params["source_image"], params["registry_name"], exc),
+            "could not import %s into %s: %s" % (params["source_image"], where, exc),
             exception=traceback.format_exc(),
         )
     arm.exit(**result)

@@ -40,6 +40,13 @@ options:
     description: Resource group of the Key Vault.
     type: str
     required: true
+  vault_uri:
+    description:
+      - Data-plane URI of the vault, as the M(mcp_platform.azure.key_vault) module returns it (for
+        example V(https://kv-mcp-platform.vault.azure.net/)).
+      - Used where the data plane is needed (O(return_value), O(state=absent)); when not set, it is
+        read from the vault through Azure Resource Manager. It must be the URI of O(vault_name).
+    type: str
   name:
     description: Name of the secret (1 to 127 letters, digits and hyphens).
     type: str
@@ -77,7 +84,10 @@ options:
     description:
       - Return the secret's value as RV(value).
       - The task must enable C(no_log); otherwise the module fails before any call.
-      - When the value is not written in this run, it is read through the Key Vault data plane (see above).
+      - The secret is then read through the Key Vault data plane, which returns its value, tags, content
+        type and attributes in one request; ARM is read instead only when the data plane cannot be
+        used (no data-plane role yet, no network reach), and the value is then returned only if
+        this run writes it.
     type: bool
     default: false
   state:
@@ -179,6 +189,7 @@ from ansible_collections.mcp_platform.azure.plugins.module_utils._secrets import
     check_length,
     delete_secret,
     generate_secret,
+    read_secret,
     read_secret_value,
     resolve_alphabet,
 )
@@ -186,6 +197,7 @@ from ansible_collections.mcp_platform.azure.plugins.module_utils._secrets import
 ARGUMENT_SPEC = dict(
     vault_name=dict(type="str", required=True),
     resource_group=dict(type="str", required=True),
+    vault_uri=dict(type="str"),
     name=dict(type="str", required=True),
     value=dict(type="str", no_log=True),
     length=dict(type="int"),
@@ -212,6 +224,8 @@ def check_params(params, task_no_log):
     """Input rules, checked before any call; messages name the option and the rule."""
     if not _NAME.match(params["name"]):
         raise ModuleError("name: %r must be 1 to 127 letters, digits or hyphens" % params["name"])
+    if params["vault_uri"] is not None and not re.match(r"^https://[^/?#]+/?$", params["vault_uri"]):
+        raise ModuleError("vault_uri: %r is not a vault URI (https://<name>.<key vault domain>/)" % params["vault_uri"])
     if params["return_value"] and not task_no_log:
         raise ModuleError("return_value: the value is a secret; set no_log: true on this task to return it")
     if params["state"] != "present":
@@ -329,11 +343,20 @@ class SecretRun:
         self.arm = arm
         self.params = arm.params
         self.secrets = arm.operations(SECRETS)
+        self._vault_uri = None
+        self.data_plane_value = None
 
     def _args(self):
         return self.params["resource_group"], self.params["vault_name"], self.params["name"]
 
     def vault_uri(self):
+        if self.params["vault_uri"]:
+            return self.params["vault_uri"].rstrip("/") + "/"
+        if self._vault_uri is None:
+            self._vault_uri = self._read_vault_uri()
+        return self._vault_uri
+
+    def _read_vault_uri(self):
         vault = self.arm.get_or_none(
             self.arm.operations(VAULTS).get, self.params["resource_group"], self.params["vault_name"]
         )
@@ -423,11 +446,67 @@ class SecretRun:
         return result
 
     def read_value(self):
+        if self.data_plane_value is not None:
+            return self.data_plane_value
         return read_secret_value(
             self.arm.auth.credential(), self.vault_uri(), self.params["name"], **self.data_plane_kwargs()
         )
 
+    def arm_view(self, bundle):
+        """The data plane's secret bundle in the shape ARM gives ``vaults/secrets`` (without the value)."""
+        params = self.params
+        uri = "%ssecrets/%s" % (self.vault_uri(), params["name"])
+        wanted = ("enabled", "nbf", "exp", "created", "updated")
+        attributes = dict((k, v) for k, v in (bundle.get("attributes") or {}).items() if k in wanted)
+        properties = {"secretUri": uri, "secretUriWithVersion": bundle.get("id"), "attributes": attributes}
+        if bundle.get("contentType") is not None:
+            properties["contentType"] = bundle["contentType"]
+        view = {
+            "id": "/subscriptions/%s/resourceGroups/%s/providers/Microsoft.KeyVault/vaults/%s/secrets/%s"
+            % (self.arm.auth.subscription_id, params["resource_group"], params["vault_name"], params["name"]),
+            "name": params["name"],
+            "type": "Microsoft.KeyVault/vaults/secrets",
+            "properties": properties,
+        }
+        if bundle.get("tags"):
+            view["tags"] = dict(bundle["tags"])
+        return view
+
+    def read_from_data_plane(self):
+        """(found, current): the secret read through the data plane, which also holds its value.
+
+        ``found`` is False when the data plane could not be used (no data-plane role yet, as
+        right after the vault is made, or no network reach): the caller then reads ARM, as a
+        run that needs no value always does.
+        """
+        from azure.core.exceptions import HttpResponseError, ServiceRequestError
+
+        try:
+            bundle = read_secret(
+                self.arm.auth.credential(),
+                self.vault_uri(),
+                self.params["name"],
+                scope=self.arm.auth.cloud.key_vault_scope,
+                **self.data_plane_kwargs(),
+            )
+        except HttpResponseError as exc:
+            if getattr(exc, "status_code", None) in (401, 403):
+                return False, None
+            raise
+        except ServiceRequestError:
+            return False, None
+        if bundle is None:
+            return True, None
+        self.data_plane_value = bundle.get("value")
+        if self.data_plane_value is not None:
+            self.arm.module.no_log_values.add(self.data_plane_value)
+        return True, self.arm_view(bundle)
+
     def run(self):
+        if self.params["state"] == "present" and self.params["return_value"]:
+            found, current = self.read_from_data_plane()
+            if found:
+                return self.present(current)
         current = self.arm.get_or_none(self.secrets.get, *self._args())
         if self.params["state"] == "absent":
             return self.absent(current)

@@ -279,6 +279,30 @@ def _existing_names(items):
     return dict((item.get("name", "").lower(), item.get("name")) for item in items)
 
 
+def _link_count(zone):
+    """How many VNet links Azure says the zone has; None when it does not say."""
+    count = ((zone or {}).get("properties") or {}).get("numberOfVirtualNetworkLinks")
+    return count if isinstance(count, int) else None
+
+
+class ZoneEngine(StatefulEngine):
+    """The zone's engine; deleting the zone first deletes its VNet links (Azure refuses a linked zone)."""
+
+    def __init__(self, arm, list_links):
+        super(ZoneEngine, self).__init__(arm, ZONE, zone_body)
+        self.list_links = list_links
+        self.children = {}
+
+    def _absent(self, current):
+        if current is not None and _link_count(current) != 0:
+            for name in _existing_names(self.list_links()).values():
+                item = _item_params(self.params, {"name": name}, state="absent")
+                self.children["virtualNetworkLinks/%s" % name] = StatefulEngine(
+                    self.arm, LINK, link_body, params=item
+                ).run()
+        return super(ZoneEngine, self)._absent(current)
+
+
 def main():
     arm = ArmModule(ARGUMENT_SPEC, tags=True)
 
@@ -286,21 +310,32 @@ def main():
         params = arm.params
         validate(params)
         client = arm.client((SDK_MODULE, SDK_CLIENT, "private_zones"))
-        children = {}
-        existing_links = list_or_empty(client.virtual_network_links.list, params["resource_group"], params["name"])
-        if params["state"] == "absent":
-            for name in _existing_names(existing_links).values():
-                item = _item_params(params, {"name": name}, state="absent")
-                children["virtualNetworkLinks/%s" % name] = StatefulEngine(arm, LINK, link_body, params=item).run()
-            return merge_results(StatefulEngine(arm, ZONE, zone_body).run(), children)
 
-        result = StatefulEngine(arm, ZONE, zone_body).run()
+        def list_links():
+            return list_or_empty(client.virtual_network_links.list, params["resource_group"], params["name"])
+
+        zone = ZoneEngine(arm, list_links)
+        if params["state"] == "absent":
+            return merge_results(zone.run(), zone.children)
+
+        result = zone.run()
+        children = {}
         for link in params["virtual_network_links"] or []:
             item = _item_params(params, link)
             children["virtualNetworkLinks/%s" % link["name"]] = StatefulEngine(arm, LINK, link_body, params=item).run()
         for record in params["a_records"] or []:
             item = _item_params(params, record)
             children["A/%s" % record["name"]] = StatefulEngine(arm, A_RECORDS, record_body, params=item).run()
+
+        # The zone counts its links: when every one of them is listed here, the list of links is
+        # known without reading it (purging has nothing to delete, and no other link is kept).
+        links_before = _link_count(zone.existing) if zone.existing is not None else 0
+        listed_before = sum(
+            1
+            for label, c in children.items()
+            if label.startswith("virtualNetworkLinks/") and c["operation"] != "create"
+        )
+        existing_links = list_links() if links_before is None or links_before > listed_before else []
 
         if params["purge_virtual_network_links"]:
             wanted = set(link["name"].lower() for link in params["virtual_network_links"] or [])

@@ -116,7 +116,9 @@ private_dns_zone_group:
   returned: always
   type: dict
 addresses:
-  description: Private IPs of the endpoint, read from its network interfaces, with their FQDNs.
+  description:
+    - Private IPs of the endpoint with their FQDNs, from the endpoint's C(customDnsConfigs), or read
+      from its network interface when Azure does not list them there.
   returned: when O(state=present) and the endpoint exists
   type: list
   elements: dict
@@ -254,6 +256,29 @@ def zone_group_body(params, current, arm):  # pylint: disable=unused-argument
     return {"properties": {"privateDnsZoneConfigs": configs}}
 
 
+def addresses_of(arm, endpoint):
+    """Private IPs of the endpoint with their FQDNs.
+
+    Azure reports them in the endpoint's own ``customDnsConfigs`` (fqdn + ipAddresses), so the
+    endpoint read already made is enough; the network interface is read only when they are missing
+    there (a connection not approved yet, or a DNS zone group that took over the records).
+    """
+    properties = endpoint.get("properties") or {}
+    interfaces = [i.get("id") for i in properties.get("networkInterfaces") or [] if i.get("id")]
+    fqdns_by_ip = {}
+    for config in properties.get("customDnsConfigs") or []:
+        for address in config.get("ipAddresses") or []:
+            fqdns = fqdns_by_ip.setdefault(address, [])
+            if config.get("fqdn"):
+                fqdns.append(config["fqdn"])
+    if len(interfaces) != 1 or not fqdns_by_ip:
+        return endpoint_addresses(arm, endpoint)
+    return [
+        {"network_interface_id": interfaces[0], "private_ip_address": address, "fqdns": fqdns}
+        for address, fqdns in fqdns_by_ip.items()
+    ]
+
+
 def main():
     arm = ArmModule(ARGUMENT_SPEC, tags=True)
 
@@ -277,7 +302,7 @@ def main():
         merged["private_dns_zone_group"] = zone_group
         merged["addresses"] = []
         if params["state"] == "present" and result["resource"] and result["resource"].get("id"):
-            merged["addresses"] = endpoint_addresses(arm, result["resource"])
+            merged["addresses"] = addresses_of(arm, result["resource"])
         merged["private_ip_address"] = merged["addresses"][0]["private_ip_address"] if merged["addresses"] else None
         return merged
 

@@ -42,7 +42,10 @@ options:
     description:
       - The role, as a built-in (or custom) role name such as V(AcrPull) or V(Key Vault Secrets Officer),
         a role definition GUID, or a role definition resource id.
-      - A name is resolved through the role definitions visible at O(scope).
+      - Well-known built-in role names (V(AcrPull), V(AcrPush), V(Reader), V(Contributor), V(Owner),
+        V(User Access Administrator), V(Key Vault Administrator), V(Key Vault Secrets Officer),
+        V(Key Vault Secrets User), V(API Management Service Contributor)) resolve to their fixed
+        GUIDs without a call; any other name is resolved through the role definitions visible at O(scope).
     type: str
     required: true
   description:
@@ -121,10 +124,12 @@ in_progress:
 
 
 from ansible_collections.mcp_platform.azure.plugins.module_utils._identity import (
+    BUILT_IN_ROLE_GUIDS,
     PRINCIPAL_TYPES,
     RoleInputError,
     assignment_matches,
     assignment_name,
+    built_in_role_guid,
     check_principal_id,
     check_role,
     check_scope,
@@ -200,34 +205,50 @@ def _listed(method, *args, **kwargs):
 
 
 class RoleAssignmentEngine(ResourceEngine):
-    """The resource engine, with the assignment found by scope + principal + role instead of by name."""
+    """The resource engine, with the assignment found by scope + principal + role instead of by name.
+
+    The assignment is read first under the name this module would give it, which is the one it
+    has whenever this module made it: a re-run is then a single GET. Only when that name is free
+    are the principal's assignments listed, to adopt one made elsewhere under another name.
+    """
 
     def resolve_role(self):
-        """The role's GUID: given directly, or looked up by name among the definitions at the scope."""
+        """(GUID, whether it is known to exist): given directly, a well-known built-in, or looked up by name."""
         params = self.params
-        definitions = self.arm.operations(DEFINITIONS_SDK)
         guid = role_guid(params["role"])
-        if guid is None:
-            found = _listed(definitions.list, params["scope"], filter=role_name_filter(params["role"]))
-            found = [
-                d
-                for d in found
-                if ((d.get("properties") or {}).get("roleName") or "").lower() == params["role"].lower()
-            ]
-            if len(found) != 1:
-                raise ModuleError(
-                    "role: %s role definition named %r at scope %s"
-                    % ("no" if not found else "more than one", params["role"], params["scope"])
-                )
-            guid = found[0]["name"].lower()
-        elif self.arm.get_or_none(definitions.get, params["scope"], guid) is None:
+        if guid is not None:
+            return guid, guid in BUILT_IN_ROLE_GUIDS.values()
+        guid = built_in_role_guid(params["role"])
+        if guid is not None:
+            return guid, True
+        found = _listed(
+            self.arm.operations(DEFINITIONS_SDK).list, params["scope"], filter=role_name_filter(params["role"])
+        )
+        found = [
+            d for d in found if ((d.get("properties") or {}).get("roleName") or "").lower() == params["role"].lower()
+        ]
+        if len(found) != 1:
+            raise ModuleError(
+                "role: %s role definition named %r at scope %s"
+                % ("no" if not found else "more than one", params["role"], params["scope"])
+            )
+        return found[0]["name"].lower(), True
+
+    def check_role_exists(self, guid):
+        """A role given by an unfamiliar GUID must exist before anything is granted with it."""
+        params = self.params
+        if self.arm.get_or_none(self.arm.operations(DEFINITIONS_SDK).get, params["scope"], guid) is None:
             raise ModuleError("role: no role definition %s exists at scope %s" % (guid, params["scope"]))
-        return guid
 
     def current(self):
         params = self.params
-        guid = self.resolve_role()
+        guid, known = self.resolve_role()
         params["_role_definition_id"] = role_definition_id(self.arm.auth.subscription_id, guid)
+        own_name = params["name"] or assignment_name(params["scope"], params["principal_id"], guid)
+        params["_assignment_name"] = own_name
+        by_name = self.arm.get_or_none(self._ops().get, params["scope"], own_name)
+        if by_name is not None and assignment_matches(by_name, params["scope"], params["principal_id"], guid):
+            return by_name
         # principalId filter: everything granted to this principal at, above or below the scope.
         listed = _listed(
             self._ops().list_for_scope, params["scope"], filter="principalId eq '%s'" % params["principal_id"]
@@ -236,7 +257,8 @@ class RoleAssignmentEngine(ResourceEngine):
             if assignment_matches(assignment, params["scope"], params["principal_id"], guid):
                 params["_assignment_name"] = assignment["name"]
                 return assignment
-        params["_assignment_name"] = params["name"] or assignment_name(params["scope"], params["principal_id"], guid)
+        if not known and params["state"] == "present":
+            self.check_role_exists(guid)
         return None
 
 

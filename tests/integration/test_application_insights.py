@@ -60,7 +60,7 @@ def test_application_insights_lifecycle(ansible_module):
     assert not gone.changed and gone.writes == []
 
 
-def test_connection_string_is_returned_only_under_no_log(ansible_module, tmp_path):
+def test_connection_string_is_returned_only_under_no_log(ansible_module, standin, tmp_path):
     group = "rg-it-%s" % uuid.uuid4().hex[:8]
     name = "appi-it-%s" % uuid.uuid4().hex[:8]
     ansible_module("resource_group", name=group, location="westeurope")
@@ -112,6 +112,7 @@ def test_connection_string_is_returned_only_under_no_log(ansible_module, tmp_pat
     )
     env = ansible_module.environment()
     env["ANSIBLE_STDOUT_CALLBACK"] = "ansible.builtin.default"
+    mark = standin.traffic_mark()
     completed = subprocess.run(
         [
             str(Path(sys.executable).with_name("ansible-playbook")),
@@ -136,5 +137,10 @@ def test_connection_string_is_returned_only_under_no_log(ansible_module, tmp_pat
     )
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
     assert json.loads(out.read_text()) == {"ok": True}
+    # Nothing to change: the connection string comes from the one read of the component.
+    calls = [
+        (e["method"], e["kind"]) for e in standin.traffic(since=mark) if e["kind"] in ("arm", "keyvault", "registry")
+    ]
+    assert calls == [("GET", "arm")], calls
     key = connection_string.split(";")[0].split("=", 1)[1]
     assert key not in completed.stdout and key not in completed.stderr

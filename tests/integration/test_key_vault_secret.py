@@ -12,6 +12,7 @@ from azure.identity import ClientSecretCredential
 from tests.integration.harness import REPO_ROOT
 
 SECRETS_OFFICER = "Key Vault Secrets Officer"
+VAULT_URIS = {}  # vault name -> data-plane URI, as the key_vault module returned it
 
 
 def _deployer_object_id(standin):
@@ -32,7 +33,8 @@ def _vault(ansible_module, standin):
     group = "rg-it-%s" % uuid.uuid4().hex[:8]
     vault = "kv-it-%s" % uuid.uuid4().hex[:8]
     ansible_module("resource_group", name=group, location="westeurope")
-    vault_id = ansible_module("key_vault", name=vault, resource_group=group, location="westeurope")["id"]
+    made = ansible_module("key_vault", name=vault, resource_group=group, location="westeurope")
+    vault_id, VAULT_URIS[vault] = made["id"], made["vault_uri"]
     # RBAC mode: data-plane reads and deletes need a role on the vault.
     ansible_module(
         "role_assignment",
@@ -42,6 +44,15 @@ def _vault(ansible_module, standin):
         principal_type="ServicePrincipal",
     )
     return group, vault
+
+
+def _reads(standin, mark):
+    """(kind, method, status) of the ARM and data-plane reads since ``mark``."""
+    return [
+        (e["kind"], e["method"], e["status"])
+        for e in standin.traffic(since=mark)
+        if e["kind"] in ("arm", "keyvault") and e["method"] == "GET"
+    ]
 
 
 def _playbook(ansible_module, tmp_path, task_args, expected):
@@ -156,8 +167,41 @@ def test_given_value_is_compared_by_fingerprint_and_read_back_under_no_log(ansib
     assert checked.writes == [] and value not in json.dumps(checked.result)
 
     # Not written in this run: the value comes back through the data plane.
+    mark = standin.traffic_mark()
     assert _playbook(ansible_module, tmp_path, args, value) == {"equal": True, "changed": False}
+    # The vault is read through ARM for its URI; the secret, value included, in one data-plane GET.
+    assert _reads(standin, mark) == [("arm", "GET", 200), ("keyvault", "GET", 200)]
+
+    # With the vault's URI given, a no-op is one read: the secret on the data plane, bearer sent at once.
+    mark = standin.traffic_mark()
+    with_uri = dict(args, vault_uri=VAULT_URIS[vault])
+    assert _playbook(ansible_module, tmp_path, with_uri, value) == {"equal": True, "changed": False}
+    assert _reads(standin, mark) == [("keyvault", "GET", 200)]
+    secret_get = next(e for e in standin.traffic(since=mark) if e["kind"] == "keyvault")
+    assert secret_get["path"].split("?")[0].endswith("/secrets/connection-string")
+
+    # A metadata change still goes through ARM, and the value read on the data plane is returned.
+    mark = standin.traffic_mark()
+    tagged = dict(with_uri, tags={"owner": "platform"})
+    assert _playbook(ansible_module, tmp_path, tagged, value) == {"equal": True, "changed": True}
+    assert [(e["kind"], e["method"]) for e in standin.write_calls(since=mark)] == [("arm", "PATCH")]
+    assert _reads(standin, mark) == [("keyvault", "GET", 200)]
 
     changed = ansible_module("key_vault_secret", **dict(args, value=value + "-2"))
     assert changed.changed and [w["method"] for w in changed.writes] == ["PUT"]
     assert changed.writes[0]["request_body"]["tags"]["mcp-platform-fingerprint"] != marker
+
+
+def test_without_a_data_plane_role_a_generated_secret_is_still_made_and_returned(ansible_module, standin, tmp_path):
+    group = "rg-it-%s" % uuid.uuid4().hex[:8]
+    vault = "kv-it-%s" % uuid.uuid4().hex[:8]
+    ansible_module("resource_group", name=group, location="westeurope")
+    made = ansible_module("key_vault", name=vault, resource_group=group, location="westeurope")
+    args = dict(vault_name=vault, resource_group=group, vault_uri=made["vault_uri"], name="gateway-key", length=48)
+
+    # The data plane refuses (no role on the vault): the secret is read through ARM and written there.
+    mark = standin.traffic_mark()
+    outcome = _playbook(ansible_module, tmp_path, args, "never-equal")
+    assert outcome == {"equal": False, "changed": True}
+    assert _reads(standin, mark) == [("keyvault", "GET", 403), ("arm", "GET", 404)]
+    assert [(e["kind"], e["method"]) for e in standin.write_calls(since=mark)] == [("arm", "PUT")]

@@ -44,6 +44,11 @@ def test_private_endpoint_lifecycle(ansible_module, network):
     again = ansible_module("private_endpoint", **base)
     assert not again.changed, again["changes"]
     assert again.writes == []
+    # One read: the private IP comes from the endpoint's customDnsConfigs, not from its NIC.
+    reads = [e["path"].split("?")[0] for e in again.traffic if e["kind"] == "arm"]
+    assert len(reads) == 1 and reads[0].endswith("/privateEndpoints/pe-kv"), reads
+    assert again["private_ip_address"] == created["private_ip_address"]
+    assert again["addresses"][0]["fqdns"] and again["addresses"][0]["network_interface_id"]
 
     info = ansible_module("private_endpoint_info", name="pe-kv", resource_group=group)
     assert [e["private_ip_address"] for e in info["private_endpoints"]] == [created["private_ip_address"]]
@@ -84,3 +89,5 @@ def test_private_endpoint_dns_zone_group(ansible_module, network):
     assert [w["path"].rsplit("/", 2)[-2] for w in created.writes] == ["privateEndpoints", "privateDnsZoneGroups"]
     again = ansible_module("private_endpoint", **base)
     assert not again.changed and again.writes == []
+    reads = [e["path"].split("?")[0].rsplit("/", 2)[-2] for e in again.traffic if e["kind"] == "arm"]
+    assert reads == ["privateEndpoints", "privateDnsZoneGroups"], reads

@@ -5,6 +5,10 @@ import uuid
 ACR_PULL = "7f951dda-4ed3-4680-a7ca-43fe172d538d"
 
 
+def _reads(run):
+    return [(e["method"], e["path"]) for e in run.traffic if e["kind"] == "arm" and e["method"] == "GET"]
+
+
 def _identity(ansible_module, group):
     name = "id-it-%s" % uuid.uuid4().hex[:8]
     return ansible_module("user_assigned_identity", name=name, resource_group=group, location="westeurope")
@@ -25,6 +29,11 @@ def test_role_assignment_lifecycle(ansible_module, standin):
     name = created["name"]
     assert created.writes[0]["path"].endswith("/roleAssignments/" + name)
 
+    # A no-op re-run reads the assignment once, by its own name: no role lookup, no list.
+    again = ansible_module("role_assignment", **args)
+    assert not again.changed and again.writes == []
+    assert [path.split("?")[0] for _method, path in _reads(again)] == [created.writes[0]["path"].split("?")[0]]
+
     # Same meaning, role by GUID and by id, scope with other casing: the same assignment, no write.
     for role in (ACR_PULL, created["role_definition_id"]):
         again = ansible_module(
@@ -32,6 +41,7 @@ def test_role_assignment_lifecycle(ansible_module, standin):
         )
         assert not again.changed, again["changes"]
         assert again.writes == [] and again["name"] == name
+        assert len(_reads(again)) == 1
 
     checked = ansible_module("role_assignment", check=True, diff=True, **dict(args, description="image pulls"))
     assert checked.changed and checked["changes"] == ["properties.description"]
@@ -59,6 +69,19 @@ def test_an_assignment_made_elsewhere_is_recognised_whatever_its_name(ansible_mo
 
     again = ansible_module("role_assignment", scope=scope, role="Reader", principal_id=principal)
     assert not again.changed and again.writes == [] and again["name"] == foreign_name
+    # Not under the derived name: that GET misses, and the list by principal finds it.
+    reads = [path for _method, path in _reads(again)]
+    assert len(reads) == 2 and "/roleAssignments/" in reads[0] and reads[1].split("?")[0].endswith("/roleAssignments")
+
+
+def test_a_custom_role_guid_is_checked_before_it_is_granted(ansible_module, standin):
+    group = "rg-it-%s" % uuid.uuid4().hex[:8]
+    scope = ansible_module("resource_group", name=group, location="westeurope")["id"]
+    unknown = str(uuid.uuid4())
+    refused = ansible_module(
+        "role_assignment", expect_failure=True, scope=scope, role=unknown, principal_id=str(uuid.uuid4())
+    )
+    assert "no role definition %s" % unknown in refused["msg"] and refused.writes == []
 
 
 def test_role_input_is_checked_before_any_call(ansible_module, standin):

@@ -16,6 +16,7 @@ def params(**overrides):
         source_username=None,
         source_password=None,
         target_tags=None,
+        login_server=None,
         force=False,
         state="present",
         wait=True,
@@ -39,11 +40,18 @@ def test_target_defaults_to_the_source_repository_and_tag():
         (dict(source_image="mongodb/server@sha256:" + "a" * 64), "^target_tags: required"),
         (dict(target_tags=["no-tag"]), r"^target_tags\[0\]:"),
         (dict(source_password="p"), "^source_username:"),
+        (dict(login_server="https://acr1.azurecr.io"), "^login_server:"),
+        (dict(login_server="acr1.azurecr.io/path"), "^login_server:"),
     ],
 )
 def test_input_rules_name_the_option(overrides, message):
     with pytest.raises(ModuleError, match=message):
         module.check_params(params(**overrides))
+
+
+@pytest.mark.parametrize("login_server", ["acr1.azurecr.io", "127.0.0.1:8443", "acr1.azurecr.cn"])
+def test_login_servers_are_accepted(login_server):
+    module.check_params(params(login_server=login_server))
 
 
 def test_import_body_only_for_missing_tags_without_overwriting():
@@ -110,10 +118,9 @@ def test_tag_existence_goes_through_an_exchanged_registry_token():
     assert plane.tag_exists("mcp/server", "3.0.4") is True
     assert plane.tag_exists("mcp/server", "latest") is False
     posts = [c for c in plane.session.calls if c[0] == "POST"]
-    # One exchange, then one scoped token per read.
+    # One exchange, then one scoped token per repository and action, reused for every tag there.
     assert [p[1] for p in posts] == [
         "https://acr1.azurecr.io/oauth2/exchange",
-        "https://acr1.azurecr.io/oauth2/token",
         "https://acr1.azurecr.io/oauth2/token",
     ]
     assert posts[1][2]["scope"] == "repository:mcp/server:metadata_read"

@@ -13,6 +13,7 @@ def params(**overrides):
     full = dict(
         vault_name="kv1",
         resource_group="rg1",
+        vault_uri=None,
         name="mongo-admin-password",
         value=None,
         length=None,
@@ -108,11 +109,42 @@ def test_patch_sends_no_value_and_keeps_the_marker():
         (dict(value=""), True, "^value:"),
         (dict(length=4), True, "^length"),
         (dict(name="bad_name"), True, "^name:"),
+        (dict(vault_uri="kv1.vault.azure.net"), True, "^vault_uri:"),
+        (dict(vault_uri="https://kv1.vault.azure.net/secrets/x"), True, "^vault_uri:"),
     ],
 )
 def test_input_rules_name_the_option(overrides, no_log, message):
     with pytest.raises(ModuleError, match=message):
         module.check_params(params(**overrides), no_log)
+
+
+@pytest.mark.parametrize(
+    "uri", ["https://kv1.vault.azure.net/", "https://kv1.vault.azure.cn", "https://127.0.0.1:8443/"]
+)
+def test_vault_uris_are_accepted(uri):
+    module.check_params(params(vault_uri=uri), True)
+
+
+def test_sdk_secret_becomes_the_rest_bundle():
+    from datetime import datetime, timezone
+
+    from azure.keyvault.secrets import KeyVaultSecret, SecretProperties
+
+    created = datetime(2024, 1, 2, tzinfo=timezone.utc)
+    properties = SecretProperties(
+        attributes=type("A", (), dict(enabled=True, created=created, updated=created, not_before=None, expires=None))(),
+        vault_id="https://kv1.vault.azure.net/secrets/s1/abc",
+        content_type="text/plain",
+        tags={"env": "test"},
+    )
+    bundle = secrets._bundle_of(KeyVaultSecret(properties, "the-value"))
+    assert bundle == {
+        "id": "https://kv1.vault.azure.net/secrets/s1/abc",
+        "value": "the-value",
+        "attributes": {"enabled": True, "created": 1704153600, "updated": 1704153600},
+        "contentType": "text/plain",
+        "tags": {"env": "test"},
+    }
 
 
 def test_returned_value_survives_no_log_scrubbing_but_not_in_the_echoed_options():

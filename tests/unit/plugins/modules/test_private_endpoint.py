@@ -122,3 +122,41 @@ def test_info_returns_the_private_ip(monkeypatch, fake):
     assert fake.writes[1:] == []
     missing = run_module(monkeypatch, private_endpoint_info, fake, name="nope", resource_group="rg1")
     assert missing["private_endpoints"] == []
+
+
+def _endpoint(
+    dns_configs, interfaces=("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkInterfaces/n",)
+):
+    return {
+        "properties": {
+            "networkInterfaces": [{"id": i} for i in interfaces],
+            "customDnsConfigs": dns_configs,
+        }
+    }
+
+
+def test_addresses_come_from_custom_dns_configs_without_a_nic_read(monkeypatch):
+    monkeypatch.setattr(private_endpoint, "endpoint_addresses", lambda arm, endpoint: pytest.fail("NIC read"))
+    endpoint = _endpoint(
+        [
+            {"fqdn": "kv1.vault.azure.net", "ipAddresses": ["10.0.0.4"]},
+            {"fqdn": "kv1.region.vault.azure.net", "ipAddresses": ["10.0.0.4"]},
+        ]
+    )
+    assert private_endpoint.addresses_of(None, endpoint) == [
+        {
+            "network_interface_id": endpoint["properties"]["networkInterfaces"][0]["id"],
+            "private_ip_address": "10.0.0.4",
+            "fqdns": ["kv1.vault.azure.net", "kv1.region.vault.azure.net"],
+        }
+    ]
+
+
+@pytest.mark.parametrize("dns_configs", [[], [{"fqdn": "kv1.vault.azure.net", "ipAddresses": []}]])
+def test_addresses_fall_back_to_the_nic_when_azure_lists_none(monkeypatch, dns_configs):
+    read = []
+    monkeypatch.setattr(
+        private_endpoint, "endpoint_addresses", lambda arm, endpoint: read.append(endpoint) or ["from-nic"]
+    )
+    endpoint = _endpoint(dns_configs)
+    assert private_endpoint.addresses_of(None, endpoint) == ["from-nic"] and read == [endpoint]

@@ -50,6 +50,30 @@ def test_role_is_a_name_a_guid_or_an_id(role, guid):
     assert identity.role_guid(role) == guid
 
 
+@pytest.mark.parametrize(
+    "role, guid",
+    [
+        ("AcrPull", ACR_PULL),
+        ("acrpull", ACR_PULL),
+        ("Key  Vault Secrets Officer", "b86a8fe4-44ce-4948-aee5-eccb2c155cd7"),
+        ("Key Vault Secrets User", "4633458b-17de-408a-b874-0445c86b69e6"),
+        ("AcrPush", "8311e382-0749-4cb8-b61a-304f252e45ec"),
+        ("Reader", "acdd72a7-3385-48ef-bd42-f606fba81ae7"),
+        ("Contributor", "b24988ac-6180-42a0-ab88-20f7382dd24c"),
+        ("Owner", "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"),
+        ("My Custom Role", None),
+        (ACR_PULL, None),
+    ],
+)
+def test_well_known_built_in_names_resolve_without_a_lookup(role, guid):
+    assert identity.built_in_role_guid(role) == guid
+
+
+def test_built_in_table_holds_guids_only():
+    assert all(identity.is_guid(guid) and guid == guid.lower() for guid in identity.BUILT_IN_ROLE_GUIDS.values())
+    assert len(set(identity.BUILT_IN_ROLE_GUIDS.values())) == len(identity.BUILT_IN_ROLE_GUIDS)
+
+
 def test_role_name_filter_escapes_quotes():
     assert identity.role_name_filter("O'Brien Reader") == "roleName eq 'O''Brien Reader'"
 
