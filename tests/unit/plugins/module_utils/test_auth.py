@@ -127,6 +127,10 @@ def test_public_clouds_by_name():
     assert china.credential_scope == "https://management.chinacloudapi.cn/.default"
     assert resolve_cloud("AzureUSGovernment").graph_endpoint == "https://graph.microsoft.us/"
     assert resolve_cloud("AzureCloud").is_known_authority
+    # The Key Vault data plane's token audience follows the cloud's vault DNS suffix.
+    assert resolve_cloud("AzureCloud").key_vault_scope == "https://vault.azure.net/.default"
+    assert china.key_vault_scope == "https://vault.azure.cn/.default"
+    assert resolve_cloud("AzureUSGovernment").key_vault_scope == "https://vault.usgovcloudapi.net/.default"
     with pytest.raises(AuthError, match="cloud_environment"):
         resolve_cloud("Mars")
 
@@ -170,6 +174,7 @@ def test_cloud_from_metadata_url_2022_shape():
     assert cloud.login_endpoint == "https://127.0.0.1:9443/"
     assert cloud.credential_scope == "https://management.core.windows.net/.default"
     assert cloud.graph_endpoint == "https://127.0.0.1:9443/"
+    assert cloud.key_vault_scope == "https://vault.127.0.0.1/.default"
     assert not cloud.is_known_authority
 
 
@@ -181,6 +186,8 @@ def test_cloud_from_azure_stack_shape():
     assert cloud.login_endpoint == "https://adfs.stack.local/adfs/"
     assert cloud.audience == "https://management.stack.local/abc/"
     assert cloud.graph_endpoint == "https://graph.stack.local/"
+    # No vault suffix in this shape: no Key Vault scope, so the data plane's own challenge decides.
+    assert cloud.key_vault_scope is None
 
 
 def test_metadata_url_cloud_from_environment_builds_identity_credential():
