@@ -21,11 +21,15 @@ description:
     What it cannot (OS type, restart policy, subnets, IP address type, a container's CPU or memory, adding or
     removing a container, location) fails naming the property, unless O(recreate=true), in which case the group is
     deleted and created again, and its IP address may change.
-  - Secure environment values, registry passwords and the Log Analytics workspace key are write-only; Azure
-    never returns them, so they are compared through a salted fingerprint kept in the tag
+  - Secure environment values, registry passwords and the Log Analytics workspace resource id are write-only;
+    Azure never returns them, so they are compared through a salted fingerprint kept in the tag
     C(mcp-platform-fingerprint), never re-sent when unchanged, never returned, never shown in a diff.
+  - With O(log_analytics), the containers' logs go to a Log Analytics workspace. The module reads the workspace's
+    shared key itself, only when the group is created or written (a run that changes nothing does not read it);
+    the key is sent to Azure in that PUT and never returned or printed.
 requirements:
   - azure-mgmt-containerinstance >= 10.0.0
+  - azure-mgmt-loganalytics >= 12.0.0 (with O(log_analytics))
 options:
   name:
     description: Name of the container group.
@@ -204,17 +208,30 @@ options:
         description: Registry password. Write-only; compared by fingerprint, never returned.
         type: str
   log_analytics:
-    description: Send container logs to a Log Analytics workspace.
+    description:
+      - Send the containers' logs to a Log Analytics workspace.
+      - The identity running the module needs to read the workspace's shared keys
+        (C(Microsoft.OperationalInsights/workspaces/sharedKeys/action), in Log Analytics Contributor) when the
+        group is written.
+      - Azure keeps the shared key the group was written with. After regenerating the workspace's primary key,
+        change the group (or delete it and run again) so that it is written with the new key.
+      - Not set leaves the group's diagnostics as they are.
     type: dict
     suboptions:
+      workspace_resource_id:
+        description:
+          - Resource id of the workspace, in the subscription of the container group.
+          - Azure never returns it, so it is compared by fingerprint.
+        type: str
+        required: true
       workspace_id:
-        description: The workspace's customer id (a GUID), not its resource id.
+        description:
+          - The workspace's customer id (a GUID, the C(customer_id) that M(mcp_platform.azure.log_analytics_workspace)
+            returns).
+          - When given, it is compared with the group's, so a group still sending to a workspace deleted and
+            created again under the same name is updated; when not given, it is read from the workspace when the
+            group is written.
         type: str
-        required: true
-      workspace_key:
-        description: The workspace's shared key. Write-only; compared by fingerprint, never returned.
-        type: str
-        required: true
       log_type:
         description: Log schema.
         type: str
@@ -254,8 +271,9 @@ EXAMPLES = r"""
       - server: mcpplatformacr.azurecr.io
         identity: "{{ pull_identity_id }}"
     log_analytics:
-      workspace_id: "{{ workspace_customer_id }}"
-      workspace_key: "{{ workspace_shared_key }}"
+      workspace_resource_id: "{{ workspace.id }}"
+      workspace_id: "{{ workspace.customer_id }}"
+      log_type: ContainerInstanceLogs
     containers:
       - name: admin
         image: mcpplatformacr.azurecr.io/mongodb-mcp-server:3.0.4
@@ -319,13 +337,19 @@ in_progress:
 """
 
 
-from ansible_collections.mcp_platform.azure.plugins.module_utils._container_group import ContainerGroupEngine
+import re
+
+from ansible_collections.mcp_platform.azure.plugins.module_utils._container_group import (
+    ContainerGroupEngine,
+    parse_workspace_resource_id,
+)
 from ansible_collections.mcp_platform.azure.plugins.module_utils._resource import (
     ArmModule,
     ArmResource,
     report_failures,
 )
 
+GUID = re.compile(r"^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$", re.IGNORECASE)
 PORT_SPEC = dict(
     port=dict(type="int", required=True),
     protocol=dict(type="str", choices=["TCP", "UDP"], default="TCP"),
@@ -411,8 +435,8 @@ ARGUMENT_SPEC = dict(
     log_analytics=dict(
         type="dict",
         options=dict(
-            workspace_id=dict(type="str", required=True),
-            workspace_key=dict(type="str", required=True, no_log=True),
+            workspace_resource_id=dict(type="str", required=True),
+            workspace_id=dict(type="str"),
             log_type=dict(type="str", choices=["ContainerInsights", "ContainerInstanceLogs"]),
         ),
     ),
@@ -437,6 +461,7 @@ RESOURCE = ArmResource(
         "properties.containers[].properties.environmentVariables[].secureValue",
         "properties.imageRegistryCredentials[].password",
         "properties.diagnostics.logAnalytics.workspaceKey",
+        "properties.diagnostics.logAnalytics.workspaceResourceId",
     ),
     normalise={
         "properties.osType": "lower",
@@ -542,8 +567,9 @@ def desired_body(params):
             "diagnostics": (
                 {
                     "logAnalytics": {
+                        # The shared key is added only for a write (ContainerGroupEngine).
                         "workspaceId": diagnostics["workspace_id"],
-                        "workspaceKey": diagnostics["workspace_key"],
+                        "workspaceResourceId": diagnostics["workspace_resource_id"],
                         "logType": diagnostics["log_type"],
                     }
                 }
@@ -599,6 +625,18 @@ def validate(params):
             problems.append("ip_address.type: Private needs subnet_ids")
         if address["type"] == "Private" and address["dns_name_label"]:
             problems.append("ip_address.dns_name_label: only a Public IP address has a DNS label")
+    diagnostics = params["log_analytics"]
+    if diagnostics and not parse_workspace_resource_id(diagnostics["workspace_resource_id"]):
+        problems.append(
+            "log_analytics.workspace_resource_id: %s is not a workspace resource id "
+            "(/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<name>)"
+            % diagnostics["workspace_resource_id"]
+        )
+    if diagnostics and diagnostics["workspace_id"] and not GUID.match(diagnostics["workspace_id"]):
+        problems.append(
+            "log_analytics.workspace_id: %s is not a customer id (a GUID); the resource id goes in "
+            "log_analytics.workspace_resource_id" % diagnostics["workspace_id"]
+        )
     identities = [i.rstrip("/").lower() for i in params["user_assigned_identities"] or []]
     for credential in params["image_registry_credentials"] or []:
         if credential["identity"] and credential["identity"].rstrip("/").lower() not in identities:

@@ -47,6 +47,8 @@ resources:
   description:
     - The container groups found (REST wire names, write-only values masked); empty when the named group does not exist.
     - C(properties.ipAddress.ip) is the group's IP address (private in its subnet for a Private address).
+    - C(properties.diagnostics.logAnalytics.workspaceId) is the customer id of the Log Analytics workspace the
+      containers' logs go to (Azure returns neither the workspace key nor the workspace resource id).
   returned: always
   type: list
   elements: dict
@@ -71,6 +73,7 @@ RESOURCE = ArmResource(
         "properties.containers[].properties.environmentVariables[].secureValue",
         "properties.imageRegistryCredentials[].password",
         "properties.diagnostics.logAnalytics.workspaceKey",
+        "properties.diagnostics.logAnalytics.workspaceResourceId",
     ),
     list_calls={("resource_group",): "list_by_resource_group", (): "list"},
     kind="container group",

@@ -1,10 +1,12 @@
-"""A whole playbook at -vvvv --diff: a generated vCore password and a container secure value never show.
+"""A whole playbook at -vvvv --diff: a generated vCore password, a container secure value and the Log
+Analytics key the container group module reads itself never show.
 
 The playbook generates the administrator password itself (ansible.builtin.password), builds the
 connection string that carries it, hands that to a container as a secure environment value, runs
 everything twice (the second run must change nothing) and removes what it made. The test then looks
 for both values, verbatim and URL-encoded, in everything Ansible printed and in the stand-in's whole
-traffic log, after proving from that log that both values really were sent.
+traffic log, after proving from that log that both values really were sent. The workspace's shared
+keys are read by the test straight from the stand-in; the playbook never names them.
 """
 
 import json
@@ -14,7 +16,10 @@ import uuid
 from pathlib import Path
 from urllib.parse import quote
 
+from azure.mgmt.loganalytics import LogAnalyticsManagementClient
+
 from tests.integration.harness import REPO_ROOT, ModuleRunner
+from tests.sandbox.clients import mgmt
 
 PLAYBOOK = r"""
 - name: Secrets stay secret at any verbosity
@@ -27,7 +32,6 @@ PLAYBOOK = r"""
     - name: Generate the vCore administrator password
       ansible.builtin.set_fact:
         mongo_password: "{{ lookup('ansible.builtin.password', '/dev/null length=32 chars=ascii_letters,digits') }}"
-        workspace_key: "{{ lookup('ansible.builtin.password', '/dev/null length=44 chars=ascii_letters,digits') }}"
       no_log: true
 
     - name: A resource group
@@ -59,8 +63,7 @@ PLAYBOOK = r"""
     - name: Keep the generated values where only the test reads them
       ansible.builtin.copy:
         dest: "{{ secrets_file }}"
-        content: "{{ {'mongo_password': mongo_password, 'workspace_key': workspace_key,
-                      'connection_string': connection_string} | to_json }}"
+        content: "{{ {'mongo_password': mongo_password, 'connection_string': connection_string} | to_json }}"
         mode: "0600"
       no_log: true
 
@@ -72,8 +75,7 @@ PLAYBOOK = r"""
         ip_address:
           type: Public
         log_analytics:
-          workspace_id: 00000000-0000-0000-0000-00000000abcd
-          workspace_key: "{{ workspace_key }}"
+          workspace_resource_id: "{{ workspace_resource_id }}"
         containers:
           - name: admin
             image: acr.example.io/mongodb-mcp-server:3.0.4
@@ -117,14 +119,21 @@ PLAYBOOK = r"""
 """
 
 
-def test_generated_password_and_secure_value_never_printed(standin, tmp_path):
+def test_generated_password_and_secure_value_never_printed(standin, tmp_path, monkeypatch):
     playbook = tmp_path / "secrets.yml"
     playbook.write_text(PLAYBOOK)
     secrets_file = tmp_path / "generated.json"
-    env = ModuleRunner(standin).environment()
+    runner = ModuleRunner(standin)
+    env = runner.environment()
     env["ANSIBLE_STDOUT_CALLBACK"] = "ansible.builtin.default"
-    mark = standin.traffic_mark()
     suffix = uuid.uuid4().hex[:8]
+    group = "rg-leak-%s" % suffix
+    runner("resource_group", name=group, location="westeurope")
+    workspace = runner("log_analytics_workspace", name="log-leak", resource_group=group, location="westeurope")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", standin.env["REQUESTS_CA_BUNDLE"])
+    keys = mgmt(LogAnalyticsManagementClient, standin.env).shared_keys.get_shared_keys(group, "log-leak")
+    workspace_keys = [keys.primary_shared_key, keys.secondary_shared_key]
+    mark = standin.traffic_mark()
     completed = subprocess.run(
         [
             str(Path(sys.executable).with_name("ansible-playbook")),
@@ -135,7 +144,8 @@ def test_generated_password_and_secure_value_never_printed(standin, tmp_path):
             "-e",
             "ansible_python_interpreter=%s" % sys.executable,
             "-e",
-            "resource_group_name=rg-leak-%s cluster_name=vc-leak-%s secrets_file=%s" % (suffix, suffix, secrets_file),
+            "resource_group_name=%s cluster_name=vc-leak-%s secrets_file=%s workspace_resource_id=%s"
+            % (group, suffix, secrets_file, workspace["id"]),
             str(playbook),
         ],
         cwd=REPO_ROOT,
@@ -150,11 +160,7 @@ def test_generated_password_and_secure_value_never_printed(standin, tmp_path):
     assert "PLAY RECAP" in printed and "failed=0" in printed
 
     generated = json.loads(secrets_file.read_text())
-    password, workspace_key, connection_string = (
-        generated["mongo_password"],
-        generated["workspace_key"],
-        generated["connection_string"],
-    )
+    password, connection_string = generated["mongo_password"], generated["connection_string"]
     assert len(password) == 32 and password.isalnum()
     assert password in connection_string
 
@@ -166,11 +172,14 @@ def test_generated_password_and_secure_value_never_printed(standin, tmp_path):
     assert cluster_puts[0]["request_body"]["properties"]["administrator"]["password"] == "**redacted**"
     env_sent = group_puts[0]["request_body"]["properties"]["containers"][0]["properties"]["environmentVariables"]
     assert env_sent[1] == {"name": "MDB_MCP_CONNECTION_STRING", "secureValue": "**redacted**"}
+    assert group_puts[0]["request_body"]["properties"]["diagnostics"]["logAnalytics"]["workspaceKey"] == "**redacted**"
+    key_reads = [t for t in traffic if t["method"] == "POST" and t["path"].lower().endswith("/sharedkeys")]
+    assert len(key_reads) == 1, "the key is read for the one write only"
 
     whole_log = Path(standin.state_dir, "traffic.jsonl").read_text()
     for secret in (
         password,
-        workspace_key,
+        *workspace_keys,
         connection_string,
         quote(password, safe=""),
         quote(connection_string, safe=""),

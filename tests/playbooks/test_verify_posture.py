@@ -31,6 +31,8 @@ def test_verify_names_each_breach_after_tampering(standin, arm, deployment, monk
     properties = container_group["properties"]
     properties["ipAddress"] = {"type": "Public", "ports": properties["ipAddress"]["ports"]}
     properties.pop("subnetIds", None)
+    # ...and its logs turned off (a PUT keeping them would need the workspace key, which GET never returns).
+    properties.pop("diagnostics", None)
     body = {k: container_group[k] for k in ("location", "properties", "identity", "tags") if k in container_group}
     if "identity" in body:  # principalId / clientId are read-only
         identities = body["identity"].get("userAssignedIdentities") or {}
@@ -70,6 +72,7 @@ def test_verify_names_each_breach_after_tampering(standin, arm, deployment, monk
     assert run.writes == [], "verify must only read"
     assert "Posture breached" in run.output
     assert f"container group {prefix}-mcp-mongodb: ipAddress.type is Public" in run.output, run.output[-5000:]
+    assert f"container group {prefix}-mcp-mongodb: diagnostics.logAnalytics is not set" in run.output
     assert f"vCore cluster {prefix}-mongo: publicNetworkAccess is Enabled, must be Disabled" in run.output
     assert "private endpoint subnet -> tier port 3000 is Allow by rule AllowVnetInBound" in run.output
     # What was not tampered with still passes.

@@ -954,8 +954,46 @@ def list_role_assignments(arm, request, target, spec):
 # ---- Microsoft.ContainerInstance ----------------------------------------------------------------
 
 
+def check_container_group_logs(arm, props):
+    """ACI checks the Log Analytics customer id / shared key pair (and the resource id, when sent) on every PUT."""
+    log_analytics = _ci(_ci(props, "diagnostics", {}), "logAnalytics")
+    if not log_analytics:
+        return None
+    customer_id = _ci(log_analytics, "workspaceId") or ""
+    shared_key = _ci(log_analytics, "workspaceKey") or ""
+    resource_id = _ci(log_analytics, "workspaceResourceId")
+    workspace = next(
+        (
+            w
+            for w in arm.of_type("Microsoft.OperationalInsights/workspaces")
+            if _ci(_props(w), "customerId", "").lower() == customer_id.lower()
+        ),
+        None,
+    )
+    if workspace is None:
+        return arm_error(
+            400, "InvalidLogAnalyticsWorkspaceId", f"The Log Analytics workspace '{customer_id}' could not be found."
+        )
+    if shared_key not in workspace_shared_keys(workspace["id"]):
+        return arm_error(
+            400,
+            "InvalidLogAnalyticsWorkspaceKey",
+            f"The key given for the Log Analytics workspace '{customer_id}' is not one of its shared keys.",
+        )
+    if resource_id and resource_id.rstrip("/").lower() != workspace["id"].lower():
+        return arm_error(
+            400,
+            "InvalidLogAnalyticsWorkspaceResourceId",
+            f"The workspace resource id '{resource_id}' does not name the workspace '{customer_id}'.",
+        )
+    return None
+
+
 def fill_container_group(arm, request, target, record, existing):
     props = _props(record)
+    refused = check_container_group_logs(arm, props)
+    if refused is not None:
+        return refused
     address = props.get("ipAddress")
     subnet_ids = [_ci(s, "id") for s in props.get("subnetIds") or []]
     for subnet_id in subnet_ids:
@@ -1185,15 +1223,15 @@ def fill_workspace(arm, request, target, record, existing):
     return None
 
 
+def workspace_shared_keys(workspace_id):
+    """(primary, secondary) shared key of a workspace: fixed for its resource id."""
+    digest = hashlib.sha512(("keys" + workspace_id.lower()).encode()).digest()
+    return base64.b64encode(digest).decode(), base64.b64encode(digest[::-1]).decode()
+
+
 def shared_keys(arm, request, target, record, fail_lro=False):
-    digest = hashlib.sha512(("keys" + record["id"].lower()).encode()).digest()
-    return Reply(
-        200,
-        {
-            "primarySharedKey": base64.b64encode(digest).decode(),
-            "secondarySharedKey": base64.b64encode(digest[::-1]).decode(),
-        },
-    )
+    primary, secondary = workspace_shared_keys(record["id"])
+    return Reply(200, {"primarySharedKey": primary, "secondarySharedKey": secondary})
 
 
 def fill_component(arm, request, target, record, existing):
@@ -1427,6 +1465,8 @@ SPECS = [
             "properties.initContainers[].properties.environmentVariables[].secureValue",
             "properties.imageRegistryCredentials[].password",
             "properties.diagnostics.logAnalytics.workspaceKey",
+            # x-ms-secret in the REST spec: accepted, never returned
+            "properties.diagnostics.logAnalytics.workspaceResourceId",
         ],
         fill=fill_container_group,
         on_delete=delete_container_group,

@@ -1,6 +1,7 @@
 """container_group: body building, validation, ACI's in-place rules, and the engine run over FakeArm."""
 
 import copy
+from urllib.parse import urlparse
 
 import pytest
 from ansible.module_utils.testing import patch_module_args
@@ -19,6 +20,12 @@ SUBNET = "/subscriptions/s1/resourceGroups/rg1/providers/Microsoft.Network/virtu
 IDENTITY_ID = "/subscriptions/s1/resourceGroups/rg1/providers/Microsoft.ManagedIdentity/userAssignedIdentities/pull"
 ALL_INTERFACES = "0.0.0.0"  # noqa: S104 - the container listens on every interface of its group
 SECRET = "mongodb://admin:Secret-Value-1@db.example/"
+SUBSCRIPTION = IDENTITY["subscription_id"]
+WORKSPACE = "/subscriptions/%s/resourceGroups/rg1/providers/Microsoft.OperationalInsights/workspaces/logs" % (
+    SUBSCRIPTION
+)
+CUSTOMER_ID = "0b0c9f6e-4d1a-4c55-9a53-2f5b7a1e9c10"
+SHARED_KEY = "c2hhcmVkLWtleS1vZi10aGUtd29ya3NwYWNl=="
 
 
 def container(name="admin", **overrides):
@@ -52,7 +59,7 @@ def params(**overrides):
         subnet_ids=[SUBNET],
         user_assigned_identities=[IDENTITY_ID],
         image_registry_credentials=[dict(server="acr.example", identity=IDENTITY_ID, username=None, password=None)],
-        log_analytics=dict(workspace_id="ws-guid", workspace_key="ws-key-secret", log_type=None),
+        log_analytics=dict(workspace_resource_id=WORKSPACE, workspace_id=None, log_type="ContainerInstanceLogs"),
         recreate=False,
         state="present",
         wait=True,
@@ -83,7 +90,12 @@ def test_desired_body_uses_rest_wire_names():
     assert props["subnetIds"] == [{"id": SUBNET}]
     assert body["identity"] == {"type": "UserAssigned", "userAssignedIdentities": {IDENTITY_ID: {}}}
     assert props["imageRegistryCredentials"][0]["identity"] == IDENTITY_ID
-    assert props["diagnostics"]["logAnalytics"]["workspaceKey"] == "ws-key-secret"
+    # The shared key is not an option: it is read only when the group is written.
+    assert props["diagnostics"]["logAnalytics"] == {
+        "workspaceId": None,
+        "workspaceResourceId": WORKSPACE,
+        "logType": "ContainerInstanceLogs",
+    }
 
 
 def test_probes_map_to_http_get_or_exec():
@@ -148,6 +160,14 @@ def test_valid_parameters_pass():
         (
             dict(containers=[container(ports=[dict(port=70000, protocol="TCP")])]),
             "containers[name=admin].ports: 70000 is not a port number",
+        ),
+        (
+            dict(log_analytics=dict(workspace_resource_id="logs", workspace_id=None, log_type=None)),
+            "log_analytics.workspace_resource_id: logs is not a workspace resource id",
+        ),
+        (
+            dict(log_analytics=dict(workspace_resource_id=WORKSPACE, workspace_id=WORKSPACE, log_type=None)),
+            "log_analytics.workspace_id: %s is not a customer id (a GUID)" % WORKSPACE,
         ),
     ],
 )
@@ -228,8 +248,30 @@ def test_service_casing_is_not_a_reason():
 # ---- the engine over FakeArm -----------------------------------------------------------------------
 
 
+class WorkspaceArm(FakeArm):
+    """FakeArm that also answers the Log Analytics workspace GET and sharedKeys POST."""
+
+    def send(self, request, **kwargs):
+        path = urlparse(request.url).path.rstrip("/")
+        if path.lower() == WORKSPACE.lower() + "/sharedkeys" and request.method == "POST":
+            self.requests.append(dict(method="POST", path=path, body=None))
+            return self._respond(request, 200, {"primarySharedKey": SHARED_KEY, "secondarySharedKey": "other"})
+        if path.lower() == WORKSPACE.lower() and request.method == "GET":
+            self.requests.append(dict(method="GET", path=path, body=None))
+            return self._respond(request, 200, {"id": WORKSPACE, "properties": {"customerId": CUSTOMER_ID}})
+        return super().send(request, **kwargs)
+
+    @property
+    def writes(self):
+        # Reading the shared keys is a POST that changes nothing.
+        return [r for r in super().writes if not r["path"].lower().endswith("/sharedkeys")]
+
+    def workspace_calls(self):
+        return [r for r in self.requests if "/microsoft.operationalinsights/" in r["path"].lower()]
+
+
 def aci_arm():
-    fake = FakeArm()
+    fake = WorkspaceArm()
     fake.lro_types = {"Microsoft.ContainerInstance/containerGroups"}
 
     def like_aci(path, body):
@@ -274,7 +316,7 @@ def module_args(**overrides):
         subnet_ids=[SUBNET],
         user_assigned_identities=[IDENTITY_ID],
         image_registry_credentials=[dict(server="acr.example", identity=IDENTITY_ID)],
-        log_analytics=dict(workspace_id="ws-guid", workspace_key="ws-key-secret"),
+        log_analytics=dict(workspace_resource_id=WORKSPACE),
     )
     args.update(overrides)
     return args
@@ -306,11 +348,87 @@ def test_create_then_rerun_makes_no_write():
     fake = aci_arm()
     created = run(fake, module_args())
     assert created["changed"] and created["operation"] == "create"
-    assert SECRET not in repr(created) and "ws-key-secret" not in repr(created)
-    writes = len(fake.writes)
+    assert SECRET not in repr(created) and SHARED_KEY not in repr(created)
+    # Written once, with the customer id read from the workspace and its primary key.
+    assert [(r["method"], r["path"].rsplit("/", 1)[-1]) for r in fake.workspace_calls()] == [
+        ("GET", "logs"),
+        ("POST", "sharedKeys"),
+    ]
+    sent = fake.writes[-1]["body"]["properties"]["diagnostics"]["logAnalytics"]
+    assert sent == {
+        "workspaceId": CUSTOMER_ID,
+        "workspaceKey": SHARED_KEY,
+        "workspaceResourceId": WORKSPACE,
+    }
+    writes, reads = len(fake.writes), len(fake.requests)
     again = run(fake, module_args())
     assert not again["changed"], again["changes"]
     assert len(fake.writes) == writes
+    # Nothing but the container group GET: the workspace is not read when nothing is written.
+    assert [r["method"] for r in fake.requests[reads:]] == ["GET"]
+    assert len(fake.workspace_calls()) == 2
+
+
+def test_given_customer_id_is_compared_and_not_read():
+    fake = aci_arm()
+    run(fake, module_args(log_analytics=dict(workspace_resource_id=WORKSPACE, workspace_id=CUSTOMER_ID)))
+    assert [r["method"] for r in fake.workspace_calls()] == ["POST"]
+    recreated_workspace = "7d1f3c52-0a9e-4f0e-8a61-5c2b9e4d7f01"
+    preview = run(
+        fake, module_args(log_analytics=dict(workspace_resource_id=WORKSPACE, workspace_id=recreated_workspace)), True
+    )
+    assert preview["changes"] == ["properties.diagnostics.logAnalytics.workspaceId"]
+    assert [r["method"] for r in fake.workspace_calls()] == ["POST"]  # check mode reads no key
+
+
+def test_another_workspace_is_detected_by_fingerprint():
+    fake = aci_arm()
+    run(fake, module_args())
+    other = WORKSPACE.replace("/logs", "/other-logs")
+    preview = run(fake, module_args(log_analytics=dict(workspace_resource_id=other)), check=True)
+    assert "properties.diagnostics.logAnalytics.workspaceResourceId (write-only)" in preview["changes"]
+    assert other not in repr(preview)  # masked like every write-only value
+
+
+def test_image_change_rereads_the_key_and_sends_it():
+    fake = aci_arm()
+    run(fake, module_args())
+    args = module_args()
+    args["containers"][0]["image"] = "acr.example/mcp:3.0.5"
+    updated = run(fake, args, diff=True)
+    assert updated["changes"] == ["properties.containers"]
+    assert fake.writes[-1]["body"]["properties"]["diagnostics"]["logAnalytics"]["workspaceKey"] == SHARED_KEY
+    assert SHARED_KEY not in repr(updated)
+
+
+def test_key_read_before_the_delete_of_a_recreation():
+    fake = aci_arm()
+    run(fake, module_args())
+    args = module_args(recreate=True)
+    args["containers"][0]["cpu"] = 2
+    fake.requests.clear()
+    run(fake, args)
+    calls = [(r["method"], r["path"].rsplit("/", 1)[-1]) for r in fake.requests if r["method"] != "GET"]
+    assert calls == [("POST", "sharedKeys"), ("DELETE", "cg1"), ("PUT", "cg1")]
+
+
+def test_workspace_in_another_subscription_is_refused_before_any_write():
+    fake = aci_arm()
+    elsewhere = WORKSPACE.replace(SUBSCRIPTION, "11111111-1111-1111-1111-111111111111")
+    with pytest.raises(ModuleFailed) as failure:
+        run(fake, module_args(log_analytics=dict(workspace_resource_id=elsewhere)))
+    assert "log_analytics.workspace_resource_id: the workspace must be in subscription" in failure.value.result["msg"]
+    assert fake.writes == []
+
+
+def test_unreadable_key_names_the_option():
+    fake = aci_arm()
+    missing = WORKSPACE.replace("/logs", "/gone")
+    with pytest.raises(ModuleFailed) as failure:
+        run(fake, module_args(log_analytics=dict(workspace_resource_id=missing)))
+    message = failure.value.result["msg"]
+    assert message.startswith("log_analytics.workspace_resource_id: cannot read") and "ResourceNotFound" in message
+    assert fake.writes == []
 
 
 def test_image_change_is_an_in_place_put_with_the_secret_resent():
