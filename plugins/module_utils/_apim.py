@@ -20,6 +20,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from ansible_collections.mcp_platform.azure.plugins.module_utils._resource import (
+    NOT_READ,
     ArmModule,
     ArmResource,
     ResourceEngine,
@@ -321,14 +322,14 @@ def service_id(subscription_id, resource_group, service_name):
     )
 
 
-def run_engine(arm, resource, desired_body):
+def run_engine(arm, resource, desired_body, current=NOT_READ):
     """Run the resource engine for a resource description chosen at run time; returns the result dict.
 
     Modules whose SDK operation group depends on an option (API or operation scope) build their
     ``ArmResource`` after parsing the options, so they cannot use ``run_resource_module``; failures
-    are reported the same way.
+    are reported the same way. ``current``: the resource as the module already read it.
     """
-    return report_failures(arm, resource.kind, lambda: ResourceEngine(arm, resource, desired_body).run())
+    return report_failures(arm, resource.kind, lambda: ResourceEngine(arm, resource, desired_body, current).run())
 
 
 def run_apim_module(argument_spec, desired_body, resource, validate=None, **arm_kwargs):

@@ -381,13 +381,22 @@ def _method(operations, preferred, fallbacks):
     raise AttributeError("%s has none of %s" % (type(operations).__name__, [preferred, *fallbacks]))
 
 
-class ResourceEngine:
-    """Runs one module invocation for one ARM resource; ``run()`` returns the result dict."""
+# ResourceEngine(..., current=NOT_READ): the engine reads the resource itself.
+NOT_READ = object()
 
-    def __init__(self, arm, resource, desired_body):
+
+class ResourceEngine:
+    """Runs one module invocation for one ARM resource; ``run()`` returns the result dict.
+
+    ``current`` is the resource as the module already read it (None: it does not exist), so that a
+    module that must look at it first (to wait for it, say) does not cost a second read.
+    """
+
+    def __init__(self, arm, resource, desired_body, current=NOT_READ):
         self.arm = arm
         self.resource = resource
         self.desired_body = desired_body
+        self.known_current = current
 
     @property
     def params(self):
@@ -465,7 +474,7 @@ class ResourceEngine:
     def run(self):
         params = self.params
         self.validate(params)
-        current = self.current()
+        current = self.current() if self.known_current is NOT_READ else self.known_current
         if params.get("state", "present") == "absent":
             return self._absent(current)
         if current is not None:

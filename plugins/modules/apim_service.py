@@ -343,7 +343,8 @@ def main():
         if params.get("location") is None and current is not None:
             params["location"] = current.get("location")
 
-    result = run_engine(arm, RESOURCE, desired_body)
+    # The service was read above (and waited for): the engine works from that read.
+    result = run_engine(arm, RESOURCE, desired_body, current=current)
     resource = result.get("resource")
     if resource is not None:
         result["in_progress"] = bool(result.get("in_progress")) or not is_settled(resource)

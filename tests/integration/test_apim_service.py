@@ -88,6 +88,11 @@ def test_apim_service_lifecycle_without_blocking(ansible_module, standin, networ
     finally:
         standin.configure(durations={APIM_TYPE: 0})
 
+    # A re-run on the settled service: one read, nothing sent.
+    again = ansible_module("apim_service", wait=False, **options)
+    assert not again.changed and again.writes == [] and again["in_progress"] is False
+    assert len(service_reads(again, options["name"])) == 1
+
     info = ansible_module("apim_service_info", name=options["name"], resource_group=options["resource_group"])
     assert info["exists"] and info["service"]["provisioning_state"] == "Succeeded"
     assert info["service"]["virtual_network_type"] == "External"

@@ -3,7 +3,12 @@
 import pytest
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.mcp_platform.azure.plugins.module_utils._resource import ArmModule, ModuleError, ResourceEngine
+from ansible_collections.mcp_platform.azure.plugins.module_utils._resource import (
+    NOT_READ,
+    ArmModule,
+    ModuleError,
+    ResourceEngine,
+)
 from tests.unit.plugins.module_utils.arm_fake import FakeArm, StaticCredential
 
 IDENTITY = dict(subscription_id="00000000-0000-0000-0000-000000000001", client_id="app", secret="s3cr3t", tenant="t")
@@ -15,7 +20,7 @@ class ModuleFailed(Exception):
         self.result = result
 
 
-def run_engine(spec, desired_body, resource, args, fake, check=False, diff=False):
+def run_engine(spec, desired_body, resource, args, fake, check=False, diff=False, current=NOT_READ):
     """One module run: returns the result dict, raises ModuleFailed on fail_json."""
     module_args = dict(IDENTITY, **args)
     module_args["_ansible_check_mode"] = check
@@ -33,7 +38,7 @@ def run_engine(spec, desired_body, resource, args, fake, check=False, diff=False
 
         arm.module.fail_json = fail_json
         try:
-            return ResourceEngine(arm, resource, desired_body).run()
+            return ResourceEngine(arm, resource, desired_body, current).run()
         except ModuleError as exc:
             raise ModuleFailed(dict(msg=str(exc), failed=True)) from exc
 

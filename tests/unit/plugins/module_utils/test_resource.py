@@ -97,6 +97,18 @@ def test_second_run_is_a_no_op_without_write_call():
     assert len(fake.writes) == before
 
 
+def test_a_resource_the_module_already_read_is_not_read_again():
+    fake = FakeArm()
+    created = run_rg(fake, name="rg1", location="westeurope", tags={"env": "dev"})["resource"]
+    before = len(fake.requests)
+    result = run_engine(*RG, dict(name="rg1", location="westeurope", tags={"env": "dev"}), fake, current=created)
+    assert not result["changed"]
+    assert fake.requests[before:] == []
+    # None means "it does not exist": the engine creates it without a read of its own
+    result = run_engine(*RG, dict(name="rg2", location="westeurope"), fake, current=None)
+    assert result["operation"] == "create" and [r["method"] for r in fake.requests[before:]] == ["PUT"]
+
+
 def test_update_tags_replaces_or_appends():
     fake = FakeArm()
     run_rg(fake, name="rg1", location="westeurope", tags={"env": "dev"})
