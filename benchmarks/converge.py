@@ -216,6 +216,9 @@ def main():
             standin.configure(durations={kind: 0 for kind in REAL_MINUTES})
             fixed = converge(standin, playbook, fresh_variables(), 0)
 
+            # A fresh subscription and tenant: the first converge creates everything it manages
+            # (the Entra groups have fixed names, so they would otherwise exist already).
+            standin.reset()
             standin.configure(durations=seconds)
             variables = fresh_variables()
             first = converge(standin, playbook, variables, poll_seconds)
