@@ -116,7 +116,7 @@ ARGUMENT_SPEC = dict(
     name=dict(type="str"),
     resource_group=dict(type="str"),
     connection_strings=dict(type="bool", default=True),
-    **WAIT_ARGUMENT_SPEC
+    **WAIT_ARGUMENT_SPEC,
 )
 
 RESOURCE = ArmResource(
