@@ -2,16 +2,15 @@
 
 import json
 import os
-import ssl
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.sandbox.direct import DirectClient
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SANDBOX_INVENTORY = REPO_ROOT / "inventories" / "sandbox"
@@ -72,45 +71,20 @@ def unique_deployment():
     return {"mcp_platform_resource_group": f"rg-pb-{suffix}", "mcp_platform_name_prefix": f"pb{suffix}"}
 
 
-class Arm:
+class Arm(DirectClient):
     """Direct ARM access to the stand-in (reads and tampering), outside the collection's modules."""
 
     def __init__(self, standin):
-        self.standin = standin
-        self.context = ssl.create_default_context(cafile=standin.env["REQUESTS_CA_BUNDLE"])
-        self._token = None
-
-    def token(self):
-        if self._token is None:
-            env = self.standin.env
-            form = (
-                f"grant_type=client_credentials&client_id={env['AZURE_CLIENT_ID']}"
-                f"&client_secret={env['AZURE_SECRET']}&scope=https://management.azure.com/.default"
-            ).encode()
-            request = urllib.request.Request(
-                f"{self.standin.base_url}/{env['AZURE_TENANT']}/oauth2/v2.0/token", data=form, method="POST"
-            )
-            with urllib.request.urlopen(request, context=self.context, timeout=10) as response:
-                self._token = json.loads(response.read())["access_token"]
-        return self._token
+        super().__init__(standin, "https://management.azure.com/.default")
 
     def request(self, method, path, api_version=None, body=None):
         url = f"{self.standin.base_url}{path}"
         if api_version:
             url += ("&" if "?" in url else "?") + f"api-version={api_version}"
-        request = urllib.request.Request(
-            url,
-            data=json.dumps(body).encode() if body is not None else None,
-            headers={"Authorization": f"Bearer {self.token()}", "Content-Type": "application/json"},
-            method=method,
-        )
-        try:
-            with urllib.request.urlopen(request, context=self.context, timeout=30) as response:
-                data = response.read()
-                return json.loads(data) if data else None
-        except urllib.error.HTTPError as error:
-            detail = error.read().decode(errors="replace")[:2000]
-            raise AssertionError(f"{method} {path}: {error.code} {detail}") from error
+        status, answer = self.send(method, url, body)
+        if status >= 400:
+            raise AssertionError(f"{method} {path}: {status} {answer}")
+        return answer
 
     def group_path(self, resource_group):
         return f"/subscriptions/{self.standin.env['AZURE_SUBSCRIPTION_ID']}/resourceGroups/{resource_group}"
