@@ -24,8 +24,13 @@ class PlaybookRun:
     traffic: list
 
 
-def run_playbook(standin, playbook, extra_vars=None, inventory=SANDBOX_INVENTORY, verbosity=0, env=None, timeout=900):
-    """ansible-playbook on the sandbox inventory against the stand-in; returns output and traffic of the run."""
+def run_playbook(
+    standin, playbook, extra_vars=None, inventory=SANDBOX_INVENTORY, verbosity=0, env=None, timeout=900, options=()
+):
+    """ansible-playbook on the sandbox inventory against the stand-in; returns output and traffic of the run.
+
+    ``options``: more command-line options, e.g. ("--check", "--diff").
+    """
     command = [
         str(Path(sys.executable).with_name("ansible-playbook")),
         "-i",
@@ -36,6 +41,7 @@ def run_playbook(standin, playbook, extra_vars=None, inventory=SANDBOX_INVENTORY
         command += ["-e", json.dumps(extra_vars)]
     if verbosity:
         command.append("-" + "v" * verbosity)
+    command += list(options)
     environment = dict(os.environ)
     environment.update(standin.env)
     environment.update(

@@ -1,4 +1,4 @@
-"""site.yml and teardown.yml on the Azure stand-in: converge, a no-op re-run, and a complete removal.
+"""site.yml and teardown.yml on the Azure stand-in: check runs, converge, a no-op re-run, and a complete removal.
 
 The deployment uses a resource group, name prefix and Entra group names of its own, so the stand-in
 shared by the test session can hold other deployments at the same time.
@@ -75,6 +75,12 @@ def test_site_converges_then_is_a_no_op_then_teardown_empties(standin, arm):
     group = variables["mcp_platform_resource_group"]
     prefix = variables["mcp_platform_name_prefix"]
 
+    # A check run of a new deployment writes nothing and says why it cannot preview more.
+    preview = run_playbook(standin, "site.yml", extra_vars=variables, options=("--check", "--diff"))
+    assert preview.rc == 0, preview.output[-4000:]
+    assert preview.writes == [], [(w["method"], w["path"]) for w in preview.writes]
+    assert f"the resource group {group} does not exist yet" in " ".join(preview.output.split())
+
     first = run_playbook(standin, "site.yml", extra_vars=variables)
     assert first.rc == 0, first.output[-4000:]
     assert recap(first)["changed"] > 0
@@ -115,6 +121,12 @@ def test_site_converges_then_is_a_no_op_then_teardown_empties(standin, arm):
     assert second.rc == 0, second.output[-4000:]
     assert recap(second)["changed"] == 0, second.output[-4000:]
     assert second.writes == [], [(w["method"], w["path"]) for w in second.writes]
+
+    # A check run of the deployment as it is: nothing would change, nothing is written.
+    checked = run_playbook(standin, "site.yml", extra_vars=variables, options=("--check", "--diff"))
+    assert checked.rc == 0, checked.output[-4000:]
+    assert recap(checked)["changed"] == 0, checked.output[-4000:]
+    assert checked.writes == [], [(w["method"], w["path"]) for w in checked.writes]
 
     refused = run_playbook(standin, "teardown.yml", extra_vars=variables)
     assert refused.rc != 0 and "mcp_platform_teardown_confirm" in refused.output
