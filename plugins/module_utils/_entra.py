@@ -17,6 +17,7 @@ import json
 import re
 import time
 import traceback
+import uuid
 
 from ansible_collections.mcp_platform.azure.plugins.module_utils._compare import differences, normalise
 from ansible_collections.mcp_platform.azure.plugins.module_utils._graph import (
@@ -34,6 +35,17 @@ EXPAND_LIMIT = 20
 # Bounded waits for Graph's eventual consistency on writes that refer to a just-created object.
 CONSISTENCY_ATTEMPTS = 6
 CONSISTENCY_FIRST_DELAY = 0.5
+# Objects this collection creates carry a uniqueName, the client-chosen alternate key of Graph's upsert
+# (PATCH /groups(uniqueName='...') with Prefer: create-if-missing): a create that is repeated before Graph's
+# lists show the first object, or retried after a timeout, finds that object instead of making a second one.
+# The key is derived from what identifies the object here, its kind and display name (case-insensitive, as
+# Graph compares display names): the same name gives the same key on every run and every machine.
+UNIQUE_NAME_NAMESPACE = uuid.UUID("4f0b6d2e-8a57-5c13-9e4d-2b7a61c3f809")
+UNIQUE_NAME_PREFIX = "mcp-platform-"
+CREATE_IF_MISSING = {"Prefer": "create-if-missing"}
+# In ``changes`` when a create met an object that already had its uniqueName (Graph answered 204 and wrote
+# the desired properties onto it): what that object held before is not known, so the run counts as a change.
+FOUND_BY_UNIQUE_NAME = "(found by uniqueName)"
 
 
 class EntraInputError(Exception):
@@ -57,13 +69,14 @@ def odata_string(value):
     return "'%s'" % value.replace("'", "''")
 
 
-async def send(builder, method="GET", body=None, url=None, **odata):
+async def send(builder, method="GET", body=None, url=None, headers=None, **odata):
     """One Graph request through msgraph-sdk's request builder and adapter; Graph's JSON answer (or None).
 
     The builder gives the URL, the adapter authentication, middleware and error mapping. Bodies and
     answers stay JSON: parsing a Group or Application into msgraph-sdk models imports most of its
     several thousand model modules (seconds per task), and modules compare JSON anyway.
-    ``odata``: query options without their ``$`` (filter=..., select=[...], top=...).
+    ``odata``: query options without their ``$`` (filter=..., select=[...], top=...); ``headers``: extra
+    request headers (a dict).
     """
     from kiota_abstractions.method import Method  # pylint: disable=import-outside-toplevel
     from kiota_abstractions.request_information import RequestInformation  # pylint: disable=import-outside-toplevel
@@ -76,6 +89,8 @@ async def send(builder, method="GET", body=None, url=None, **odata):
     if url:
         info.url = url
     info.headers.try_add("Accept", "application/json")
+    for name, value in (headers or {}).items():
+        info.headers.try_add(name, value)
     if body is not None:
         info.set_stream_content(json.dumps(body).encode("utf-8"), "application/json")
     raw = await builder.request_adapter.send_primitive_async(info, "bytes", {"XXX": ODataError})
@@ -223,3 +238,52 @@ def only_one(found, kind, display_name):
 
 def not_found_error(error):
     return error.status == 404
+
+
+# ---- creation by alternate key (uniqueName) ------------------------------------------------------
+
+
+def unique_name(kind, display_name):
+    """The uniqueName this collection gives the ``kind`` ("group", "application") named ``display_name``."""
+    return "%s%s-%s" % (UNIQUE_NAME_PREFIX, kind, uuid.uuid5(UNIQUE_NAME_NAMESPACE, display_name.lower()))
+
+
+async def upsert(builder, body):
+    """Create-or-update by alternate key: the new object (Graph answers 201 with it), or None when an object
+    already had the key (204, no content; Graph has written ``body`` onto it)."""
+    return await send(builder, "PATCH", body, headers=CREATE_IF_MISSING)
+
+
+def read_or_none(entra, make_coroutine, retry_not_found=False):
+    """The answer of a read, or None when Graph does not know the object (404).
+
+    ``retry_not_found``: the object is known to exist (Graph just said so), so a 404 only means the replica
+    serving the read has not caught up yet: retry for a bounded time before believing it.
+    """
+    try:
+        return entra.run(make_coroutine, retry_not_found=retry_not_found)
+    except GraphError as error:
+        if not_found_error(error):
+            return None
+        raise
+
+
+def same_name(obj, display_name):
+    return str((obj or {}).get("displayName") or "").lower() == display_name.lower()
+
+
+def claimed_by_key(kind, display_name, read_by_key):
+    """(the object holding this name's uniqueName, the key to create with), for when no object was found by
+    display name.
+
+    Found and named ``display_name``: an object made a moment ago that Graph's lists do not show yet; it is
+    the one to manage. Found under another name: it was renamed since, the key is taken and a new object is
+    made without one (as objects made before uniqueName were). ``read_by_key(key)``: the object or None.
+    """
+    key = unique_name(kind, display_name)
+    found = read_by_key(key)
+    if found is None:
+        return None, key
+    if same_name(found, display_name):
+        return found, key
+    return None, None

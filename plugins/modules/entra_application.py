@@ -18,6 +18,12 @@ description:
   - The application is found by O(app_id) when set, else by its display name. Entra ID allows several
     applications with the same name; when more than one exists the module fails, listing their object ids.
   - Options that are not set are not managed. A list option that is set describes the whole list.
+  - Creation is idempotent. A new application gets a C(uniqueName) derived from its display name (the same
+    name always gives the same key) and is created with Graph's upsert by that key. When no application is
+    found by display name, for example because one created seconds ago does not show in Graph's lists yet, or
+    a timed-out create did succeed, the module looks the key up, and the upsert updates the application that
+    has it instead of creating a second one. Applications made without a C(uniqueName) keep being found by
+    display name; when the application holding the key was renamed since, a new one is created without a key.
   - App roles keep their ids across runs. Entra ID refuses to remove an enabled app role or change its value
     or allowed member types; the module first disables the roles concerned, then writes the new list.
 options:
@@ -244,7 +250,10 @@ operation:
   returned: always
   type: str
 changes:
-  description: Properties that differed from the desired state (Graph names), for example V(appRoles).
+  description:
+    - Properties that differed from the desired state (Graph names), for example V(appRoles).
+    - V((found by uniqueName)) when the create met an application that already had its C(uniqueName); Graph
+      wrote the desired properties onto it, and what it held before is not known.
   returned: always
   type: list
   elements: str
@@ -255,17 +264,21 @@ import copy
 from ansible_collections.mcp_platform.azure.plugins.module_utils._access_model import app_role_id
 from ansible_collections.mcp_platform.azure.plugins.module_utils._compare import deep_merge
 from ansible_collections.mcp_platform.azure.plugins.module_utils._entra import (
+    FOUND_BY_UNIQUE_NAME,
     EntraInputError,
     EntraModule,
     GraphError,
     applications_named,
     changed_paths,
+    claimed_by_key,
     is_guid,
     not_found_error,
     only_one,
+    read_or_none,
     require_guids,
     result_dict,
     send,
+    upsert,
 )
 
 CLAIM_SPEC = dict(
@@ -531,16 +544,31 @@ def run(entra):
     params = entra.params
     validate(params)
     current = find(entra, params)
+    key = None
+    if current is None and not params["app_id"]:
+        current, key = claimed_by_key("application", params["display_name"], lambda unique: read_by_key(entra, unique))
     if params["state"] == "absent":
         return absent(entra, current)
     if current is None:
         if params["app_id"]:
             raise EntraInputError("app_id: no application has the application id %s" % params["app_id"])
-        return create(entra, params)
+        return create(entra, params, key)
+    return converge(entra, params, current)
 
+
+def read_by_key(entra, key, retry_not_found=False):
+    return read_or_none(entra, lambda c: send(c.applications_with_unique_name(key)), retry_not_found=retry_not_found)
+
+
+def converge(entra, params, current, found_by_key=False):
+    """Bring an existing application to the desired state. ``found_by_key``: the create's upsert met it (and
+    has just written the desired properties), so what it held before is unknown and the run is a change."""
     desired = desired_application(params, current)
     changes = changed_paths(desired, current, NORMALISERS)
+    before = None if found_by_key else current
     if not changes:
+        if found_by_key:
+            return outcome(entra, True, "update", before, current, current, [FOUND_BY_UNIQUE_NAME])
         return outcome(entra, False, None, current, current, current)
     body = update_body(current, desired, changes)
     after = dict(current, **body)
@@ -553,16 +581,28 @@ def run(entra):
         if blocked:
             # Graph refuses to drop or redefine an enabled role: disable those first, in a write of their own.
             interim = {"appRoles": disabled(current["appRoles"], blocked)}
-            entra.run(lambda c: send(item(c), "PATCH", interim))
-        entra.run(lambda c: send(item(c), "PATCH", body))
-    return outcome(entra, True, "update", current, after, after, changes)
+            entra.run(lambda c: send(item(c), "PATCH", interim), retry_not_found=found_by_key)
+        entra.run(lambda c: send(item(c), "PATCH", body), retry_not_found=found_by_key)
+    changes = ([FOUND_BY_UNIQUE_NAME] if found_by_key else []) + changes
+    return outcome(entra, True, "update", before, after, after, changes)
 
 
-def create(entra, params):
+def create(entra, params, key):
+    """Create the application: by upsert on ``key`` (its uniqueName), or by POST when ``key`` is None."""
     desired = desired_application(params, None)
     if entra.check_mode:
         return outcome(entra, True, "create", None, desired, desired, ["(new)"])
-    created = entra.run(lambda c: send(c.applications, "POST", desired))
+    if key is None:
+        created = entra.run(lambda c: send(c.applications, "POST", desired))
+    else:
+        created = entra.run(lambda c: upsert(c.applications_with_unique_name(key), desired))
+    if created is None:
+        # Graph already had an application with this key (it wrote ``desired`` onto it): made by an earlier run
+        # that its lists do not show yet. It exists, so a 404 while reading it back is only replication lag.
+        current = read_by_key(entra, key, retry_not_found=True)
+        if current is None:
+            raise GraphError("Graph accepted uniqueName %s but no application has it" % key, status=404)
+        return converge(entra, params, current, found_by_key=True)
     if params["identifier_uris"] is None:
         # api://<appId> can only be written once Entra ID has chosen the appId; a just-created application
         # may not be visible yet to the replica serving the next call.

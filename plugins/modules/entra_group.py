@@ -19,6 +19,11 @@ description:
   - Members and owners are given by object id (users, groups, service principals).
   - Microsoft Graph is eventually consistent; calls that refer to a just-created object are retried for a
     bounded time when Graph does not know it yet.
+  - Creation is idempotent. A new group gets a C(uniqueName) derived from its display name (the same name
+    always gives the same key) and is created with Graph's upsert by that key. When no group is found by
+    display name, for example because one created seconds ago does not show in Graph's lists yet, or a
+    timed-out create did succeed, the module looks the key up, and the upsert updates the group that has it
+    instead of creating a second one. Groups made without a C(uniqueName) keep being found by display name.
   - The group is read with its members (or its owners, when only those are managed) in one request. Graph puts
     at most 20 of them in that answer, so from 20 on, and for owners when members are managed too, the list is
     read on its own, page by page.
@@ -121,7 +126,10 @@ operation:
   returned: always
   type: str
 changes:
-  description: What differed from the desired state, for example V(description), V(members).
+  description:
+    - What differed from the desired state, for example V(description), V(members).
+    - V((found by uniqueName)) when the create met a group that already had its C(uniqueName); Graph wrote the
+      desired properties onto it, and what it held before is not known.
   returned: always
   type: list
   elements: str
@@ -150,17 +158,21 @@ owners_removed:
 import re
 
 from ansible_collections.mcp_platform.azure.plugins.module_utils._entra import (
+    FOUND_BY_UNIQUE_NAME,
     EntraModule,
     GraphError,
     changed_paths,
+    claimed_by_key,
     groups_named,
     member_ids,
     not_found_error,
     only_one,
+    read_or_none,
     require_guids,
     result_dict,
     send,
     take_expanded,
+    upsert,
 )
 
 ARGUMENT_SPEC = dict(
@@ -256,7 +268,7 @@ def view(group, references):
 
 
 def read_group(entra, managed):
-    """(the group or None, {reference name: object ids}) for the managed reference lists.
+    """(the group or None, {reference name: object ids}) for the managed reference lists, by display name.
 
     The first managed list comes inline with the group (one relationship per $expand, the form Graph
     documents for directory objects); a list Graph may have cut short, and any other, is paged.
@@ -267,6 +279,24 @@ def read_group(entra, managed):
     current = only_one(found, "group", params["display_name"])
     if current is None:
         return None, {}
+    return current, references_of(entra, current, managed)
+
+
+def read_group_by_key(entra, key, managed, retry_not_found=False):
+    """The same as ``read_group``, by uniqueName; ``retry_not_found`` when Graph just said the group exists."""
+    inline = managed[0].name if managed else None
+    expand = "%s($select=id)" % inline if inline else None
+    current = read_or_none(
+        entra, lambda c: send(c.groups_with_unique_name(key), expand=expand), retry_not_found=retry_not_found
+    )
+    if current is None:
+        return None, {}
+    return current, references_of(entra, current, managed, retry_not_found=retry_not_found)
+
+
+def references_of(entra, current, managed, retry_not_found=False):
+    """{reference name: object ids}: the inline list when Graph gave all of it, the others paged."""
+    inline = managed[0].name if managed else None
     expanded = take_expanded(current, inline) if inline else None
     references = {}
     if expanded is not None:
@@ -277,8 +307,8 @@ def read_group(entra, managed):
         async def page(client):
             return dict([(refs.name, await member_ids(refs.builder(client, current["id"]))) for refs in to_page])
 
-        references.update(entra.graph.run_many(page))
-    return current, references
+        references.update(entra.graph.run_many(page, retry_not_found=retry_not_found))
+    return references
 
 
 def run(entra):
@@ -287,46 +317,81 @@ def run(entra):
         if params[refs.option] is not None:
             params[refs.option] = require_guids(params[refs.option], refs.option)
     managed = [refs for refs in (MEMBERS, OWNERS) if params[refs.option] is not None]
+    if params["state"] == "absent":
+        managed = []
 
-    current, current_refs = read_group(entra, managed if params["state"] == "present" else [])
-    before = view(current, current_refs)
+    current, current_refs = read_group(entra, managed)
+    key = None
+    if current is None:
+        by_key = {}
+
+        def read_by_key(unique):
+            by_key["group"], by_key["references"] = read_group_by_key(entra, unique, managed)
+            return by_key["group"]
+
+        current, key = claimed_by_key("group", params["display_name"], read_by_key)
+        current_refs = by_key["references"] if current is not None else {}
 
     if params["state"] == "absent":
-        return absent(entra, current, before)
+        return absent(entra, current, view(current, current_refs))
+    if current is not None:
+        return converge(entra, managed, current, current_refs)
 
+    plans = dict((refs.name, reference_plan([], params[refs.option], params[refs.purge_option])) for refs in managed)
+    outcome = outcome_of(plans)
+    predicted_refs = dict((name, planned_references([], add, remove)) for name, (add, remove) in plans.items())
+    body = creation_body(params)
+    if entra.check_mode:
+        after = view(body, predicted_refs)
+        return result_dict(entra, True, None, after, ["(new)"], operation="create", id=None, group=after, **outcome)
+    if key is None:
+        created = entra.run(lambda c: send(c.groups, "POST", body))
+    else:
+        created = entra.run(lambda c: upsert(c.groups_with_unique_name(key), body))
+    if created is None:
+        # Graph already had a group with this key (it wrote ``body`` onto it): made by an earlier run that
+        # its lists do not show yet. It exists, so a 404 while reading it back is only replication lag.
+        current, current_refs = read_group_by_key(entra, key, managed, retry_not_found=True)
+        if current is None:
+            raise GraphError("Graph accepted uniqueName %s but no group has it" % key, status=404)
+        return converge(entra, managed, current, current_refs, found_by_key=True)
+    for refs in managed:
+        for object_id in plans[refs.name][0]:
+            refs.add(entra, created["id"], object_id, just_created=True)
+    after = view(created, predicted_refs)
+    return result_dict(
+        entra, True, None, after, ["(new)"], operation="create", id=created["id"], group=after, **outcome
+    )
+
+
+def outcome_of(plans):
+    return dict(
+        members_added=plans.get("members", ([], []))[0],
+        members_removed=plans.get("members", ([], []))[1],
+        owners_added=plans.get("owners", ([], []))[0],
+        owners_removed=plans.get("owners", ([], []))[1],
+    )
+
+
+def converge(entra, managed, current, current_refs, found_by_key=False):
+    """Bring an existing group to the desired state. ``found_by_key``: the create's upsert met it (and has
+    just written the desired properties), so what it held before is unknown and the run is a change."""
+    params = entra.params
+    before = None if found_by_key else view(current, current_refs)
     plans = {}
     for refs in managed:
         plans[refs.name] = reference_plan(
             current_refs.get(refs.name, []), params[refs.option], params[refs.purge_option]
         )
     desired = desired_properties(params)
-    property_changes = changed_paths(desired, current) if current is not None else []
+    property_changes = changed_paths(desired, current)
     reference_changes = [name for name, (add, remove) in plans.items() if add or remove]
-    outcome = dict(
-        members_added=plans.get("members", ([], []))[0],
-        members_removed=plans.get("members", ([], []))[1],
-        owners_added=plans.get("owners", ([], []))[0],
-        owners_removed=plans.get("owners", ([], []))[1],
-    )
+    outcome = outcome_of(plans)
     predicted_refs = dict(
         (name, planned_references(current_refs.get(name, []), add, remove)) for name, (add, remove) in plans.items()
     )
 
-    if current is None:
-        body = creation_body(params)
-        if entra.check_mode:
-            after = view(body, predicted_refs)
-            return result_dict(entra, True, None, after, ["(new)"], operation="create", id=None, group=after, **outcome)
-        created = entra.run(lambda c: send(c.groups, "POST", body))
-        for refs in managed:
-            for object_id in plans[refs.name][0]:
-                refs.add(entra, created["id"], object_id, just_created=True)
-        after = view(created, predicted_refs)
-        return result_dict(
-            entra, True, None, after, ["(new)"], operation="create", id=created["id"], group=after, **outcome
-        )
-
-    changes = property_changes + reference_changes
+    changes = ([FOUND_BY_UNIQUE_NAME] if found_by_key else []) + property_changes + reference_changes
     if not changes:
         return result_dict(entra, False, before, before, operation=None, id=current["id"], group=before, **outcome)
     after = view(dict(current, **desired), predicted_refs)
@@ -337,7 +402,7 @@ def run(entra):
         for refs in managed:
             add, remove = plans[refs.name]
             for object_id in add:
-                refs.add(entra, current["id"], object_id, just_created=False)
+                refs.add(entra, current["id"], object_id, just_created=found_by_key)
             for object_id in remove:
                 refs.remove(entra, current["id"], object_id)
     return result_dict(

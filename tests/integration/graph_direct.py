@@ -1,7 +1,10 @@
 """Microsoft Graph calls made straight to the stand-in, outside any module: directory objects a test needs
 in numbers (more than Graph puts inline under $expand) or in shapes a module refuses to make."""
 
+import json
+import urllib.error
 import urllib.parse
+import urllib.request
 
 from tests.sandbox.direct import DirectClient
 
@@ -20,6 +23,23 @@ class GraphDirect(DirectClient):
         assert status in (200, 201, 204), answer
         return answer
 
+    def upsert(self, path, body, create_if_missing=True):
+        """(status, JSON answer or None, response headers) of a PATCH by alternate key, with or without
+        ``Prefer: create-if-missing``; header names in lower case."""
+        headers = {"Content-Type": "application/json", "Authorization": "Bearer " + self.token()}
+        if create_if_missing:
+            headers["Prefer"] = "create-if-missing"
+        request = urllib.request.Request(
+            self.standin.base_url + "/v1.0" + path, data=json.dumps(body).encode(), headers=headers, method="PATCH"
+        )
+        try:
+            with urllib.request.urlopen(request, context=self.context, timeout=10) as response:
+                raw = response.read()
+                return response.status, json.loads(raw) if raw else None, lower_keys(response.headers)
+        except urllib.error.HTTPError as error:
+            raw = error.read()
+            return error.code, json.loads(raw) if raw else None, lower_keys(error.headers)
+
     def create_group(self, name, nickname="group"):
         """A security group, as Entra ID allows it (several may share a display name)."""
         body = {"displayName": name, "mailEnabled": False, "mailNickname": nickname, "securityEnabled": True}
@@ -35,3 +55,7 @@ def graph_reads(run_or_traffic):
             query = urllib.parse.urlsplit(entry["url"]).query
             reads.append((entry["path"], dict(urllib.parse.parse_qsl(query))))
     return reads
+
+
+def lower_keys(headers):
+    return dict((name.lower(), value) for name, value in headers.items())

@@ -1,7 +1,9 @@
 """entra_group and entra_group_info against the stand-in's Microsoft Graph."""
 
+import urllib.parse
 import uuid
 
+from ansible_collections.mcp_platform.azure.plugins.module_utils._entra import unique_name
 from tests.integration.graph_direct import GraphDirect, graph_reads
 
 # Users the stand-in's directory holds from the start.
@@ -11,6 +13,10 @@ REY = "1b1f2041-5c6d-4e7f-9081-92a3b4c5d6e7"
 
 def graph_writes(run):
     return [(w["method"], w["path"]) for w in run.writes]
+
+
+def by_key(name):
+    return "/v1.0/groups(uniqueName='%s')" % unique_name("group", name)
 
 
 def test_group_lifecycle(ansible_module):
@@ -23,7 +29,18 @@ def test_group_lifecycle(ansible_module):
     created = ansible_module("entra_group", display_name=name, description="first", members=[ADA, REY])
     assert created.changed and created["operation"] == "create"
     group_id = created["id"]
-    assert [w["method"] for w in created.writes] == ["POST", "POST", "POST"]
+    # Created by upsert on its uniqueName, then its two members added.
+    assert [(w["method"], w["path"], w["status"]) for w in created.writes] == [
+        ("PATCH", by_key(name), 201),
+        ("POST", "/v1.0/groups/%s/members/$ref" % group_id, 204),
+        ("POST", "/v1.0/groups/%s/members/$ref" % group_id, 204),
+    ]
+    assert created["group"]["uniqueName"] == unique_name("group", name)
+    # Not found by name, then by key (none yet), before the create.
+    assert reads_with_status(created) == [
+        ("/v1.0/groups", 200),
+        (by_key(name), 404),
+    ]
     assert created["group"]["securityEnabled"] is True and created["group"]["mailEnabled"] is False
     assert created["members_added"] == sorted([ADA, REY])
 
@@ -129,3 +146,91 @@ def test_group_with_more_members_than_graph_expands(ansible_module, standin):
         ]
     finally:
         ansible_module("entra_group", display_name=name, state="absent")
+
+
+def reads_with_status(run):
+    return [(e["path"], e["status"]) for e in run.traffic if e["kind"] == "graph" and e["method"] == "GET"]
+
+
+def test_group_is_created_once_while_graph_lists_lag(ansible_module, standin):
+    """A re-run that Graph's lists do not answer yet upserts the same uniqueName: one group, never two."""
+    name = "lag-" + uuid.uuid4().hex[:8]
+    lag = 6.0
+    standin.configure(graph_replication_lag=lag)
+    try:
+        first = ansible_module("entra_group", display_name=name, description="d", members=[ADA])
+        assert first["operation"] == "create"
+        second = ansible_module("entra_group", display_name=name, description="d", members=[ADA])
+    finally:
+        standin.configure(graph_replication_lag=0)
+    try:
+        # Nothing by display name, nothing by key yet: the upsert meets the first group (204), read back once visible.
+        listing = [e for e in second.traffic if e["kind"] == "graph" and e["path"] == "/v1.0/groups"]
+        assert [e["response_body"]["value"] for e in listing] == [[]]
+        assert [(w["method"], w["path"], w["status"]) for w in second.writes] == [("PATCH", by_key(name), 204)]
+        key_reads = [status for path, status in reads_with_status(second) if path == by_key(name)]
+        assert key_reads[0] == 404 and key_reads[-1] == 200 and set(key_reads) == {200, 404}
+        assert second.changed and second["operation"] == "update" and second["id"] == first["id"]
+        assert second["changes"] == ["(found by uniqueName)"] and second["members_added"] == []
+        assert second["group"]["members"] == [ADA]
+
+        status, answer = GraphDirect(standin).request(
+            "GET", "/groups?" + urllib.parse.urlencode({"$filter": "displayName eq '%s'" % name})
+        )
+        assert status == 200 and [g["id"] for g in answer["value"]] == [first["id"]]
+        # Once Graph has caught up, a re-run is one read again.
+        again = ansible_module("entra_group", display_name=name, description="d", members=[ADA])
+        assert not again.changed and again.writes == []
+        assert graph_reads(again) == [
+            ("/v1.0/groups", {"$filter": "displayName eq '%s'" % name, "$expand": "members($select=id)"})
+        ]
+    finally:
+        ansible_module("entra_group", display_name=name, state="absent")
+
+
+def test_groups_made_without_a_unique_name_keep_working(ansible_module, standin):
+    name = "old-" + uuid.uuid4().hex[:8]
+    group_id = GraphDirect(standin).create_group(name, nickname="old")
+    try:
+        updated = ansible_module("entra_group", display_name=name, description="now managed", members=[REY])
+        assert updated["operation"] == "update" and updated["id"] == group_id
+        assert graph_writes(updated) == [
+            ("PATCH", "/v1.0/groups/%s" % group_id),
+            ("POST", "/v1.0/groups/%s/members/$ref" % group_id),
+        ]
+        assert "uniqueName" not in updated["group"]
+        again = ansible_module("entra_group", display_name=name, description="now managed", members=[REY])
+        assert not again.changed and len(graph_reads(again)) == 1
+    finally:
+        ansible_module("entra_group", display_name=name, state="absent")
+
+
+def test_standin_upsert_by_unique_name_follows_graph(standin):
+    """The stand-in's alternate-key upsert, as Graph documents it: 404 without the Prefer header, 201 then 204
+    with it, the key returned and read back, and never rewritten."""
+    graph = GraphDirect(standin)
+    key = "test-" + uuid.uuid4().hex
+    path = "/groups(uniqueName='%s')" % key
+    body = {"displayName": key, "mailEnabled": False, "mailNickname": "k", "securityEnabled": True}
+
+    assert graph.upsert(path, body, create_if_missing=False)[0] == 404
+    status, created, headers = graph.upsert(path, body)
+    assert status == 201 and created["uniqueName"] == key and created["displayName"] == key
+    assert headers.get("preference-applied") == "create-if-missing"
+    assert graph.upsert(path, dict(body, description="second"))[:2] == (204, None)
+    assert graph.upsert(path, {"description": "third"}, create_if_missing=False)[0] == 204
+    status, found = graph.request("GET", path)
+    assert status == 200 and found["id"] == created["id"] and found["description"] == "third"
+
+    status, answer = graph.request("PATCH", "/groups/%s" % created["id"], {"uniqueName": "other"})
+    assert status == 400 and answer["error"]["code"] == "Request_BadRequest"
+    status, answer = graph.request("POST", "/groups", dict(body, uniqueName="chosen-" + key))
+    assert status == 400 and "uniqueName" in answer["error"]["message"]
+    # Unique per object type: an application may hold the same key.
+    status, app = graph.upsert("/applications(uniqueName='%s')" % key, {"displayName": key})[:2]
+    assert status == 201 and app["uniqueName"] == key and app["id"] != created["id"]
+    # A group needs its required properties to be created.
+    missing = "/groups(uniqueName='%s')" % ("test-" + uuid.uuid4().hex)
+    assert graph.upsert(missing, {"displayName": "x"})[0] == 400
+    for item in ("/groups/%s" % created["id"], "/applications/%s" % app["id"]):
+        assert graph.request("DELETE", item)[0] == 204

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from ansible_collections.mcp_platform.azure.plugins.module_utils._entra import unique_name
 from tests.integration.graph_direct import graph_reads
 from tests.integration.harness import REPO_ROOT
 
@@ -221,8 +222,14 @@ def test_entra_platform(playbook, ansible_module):
     assigned = sorted((a["assignment"]["appRoleId"], a["assignment"]["principalId"]) for a in created["assignments"])
     assert assigned == sorted([(roles["MCP.Admin"]["id"], admin["id"]), (roles["MCP.ReadOnly"]["id"], read_only["id"])])
     methods = [w["method"] for w in writes]
-    # 2 groups + 3 member refs, application + its identifier URI, service principal, 2 assignments
-    assert methods.count("POST") == 2 + 3 + 1 + 1 + 2 and methods.count("PATCH") == 1 and "DELETE" not in methods
+    # 3 member refs, service principal, 2 assignments; 2 groups and the application created by upsert on their
+    # uniqueName, and the application's identifier URI
+    assert methods.count("POST") == 3 + 1 + 2 and methods.count("PATCH") == 2 + 1 + 1 and "DELETE" not in methods
+    upserts = sorted(w["path"] for w in writes if "(uniqueName=" in w["path"])
+    assert upserts == sorted(
+        ["/v1.0/groups(uniqueName='%s')" % unique_name("group", name) for name in ("MCP-Admin", "MCP-Read-Only")]
+        + ["/v1.0/applications(uniqueName='%s')" % unique_name("application", APP_NAME)]
+    )
 
     # ---- the same again: nothing to do, not one write call, one read per managed object ----------
     again, writes = playbook(SITE, entra_groups=groups([ADA, REY]), purge_members=False)

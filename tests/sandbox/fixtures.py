@@ -95,8 +95,9 @@ class StandInProcess:
         with urllib.request.urlopen(request, context=context, timeout=10) as response:
             return json.loads(response.read())
 
-    def configure(self, durations=None, faults=None, seed=None):
-        """Set LRO durations (seconds per ARM type) and fault injection ({type or "*": {rate, kinds}})."""
+    def configure(self, durations=None, faults=None, seed=None, graph_replication_lag=None):
+        """Set LRO durations (seconds per ARM type), fault injection ({type or "*": {rate, kinds}}) and the
+        seconds new Graph objects stay invisible to reads (0: none)."""
         payload = {}
         if durations is not None:
             payload["durations"] = durations
@@ -104,6 +105,8 @@ class StandInProcess:
             payload["faults"] = faults
         if seed is not None:
             payload["seed"] = seed
+        if graph_replication_lag is not None:
+            payload["graph_replication_lag"] = graph_replication_lag
         return self._post("config", payload)
 
     def reset(self):

@@ -2,10 +2,20 @@
 
 Paths and bodies follow msgraph-sdk's request builders (``/groups/{id}/members/$ref``,
 ``/servicePrincipals/{id}/appRoleAssignedTo``, ``/applications(appId='...')``...).
+
+Alternate keys: ``appId`` (applications, service principals) and ``uniqueName`` (applications, groups). A
+PATCH by uniqueName with ``Prefer: create-if-missing`` is Graph's upsert: 201 and the new object when no
+object of that type has the key, else an update (204); without the header a missing key is a 404. The
+uniqueName is set only that way, is unique per object type and cannot change.
+
+Replication lag: with ``replication_lag`` seconds set, a new object is missing from every read (lists and
+$filter, reads by id or key) for that long after its creation, as Graph's replicas may lag behind its writes;
+writes see it at once.
 """
 
 import copy
 import re
+import time
 import uuid
 from datetime import datetime, timezone
 from urllib.parse import urlencode
@@ -37,7 +47,13 @@ SEED_USERS = [
     ("0a0e1f30-4b5c-4d6e-8f70-8192a3b4c5d6", "Ada Admin", "ada@standin.example"),
     ("1b1f2041-5c6d-4e7f-9081-92a3b4c5d6e7", "Rey Reader", "rey@standin.example"),
 ]
-_WITH_APP_ID = re.compile(r"^(applications|serviceprincipals)\(appid='([^']+)'\)$", re.I)
+_ALTERNATE_KEY = re.compile(r"^(applications|serviceprincipals|groups)\((appid|uniquename)='([^']+)'\)$", re.I)
+# Alternate keys by object type, in Graph's own spelling.
+ALTERNATE_KEYS = {
+    "application": ("appId", "uniqueName"),
+    "servicePrincipal": ("appId",),
+    "group": ("uniqueName",),
+}
 _EQ = re.compile(r"^\s*([A-Za-z]+)\s+eq\s+'((?:[^']|'')*)'\s*$")
 _ANY = re.compile(r"^\s*([A-Za-z]+)/any\(\s*(\w+)\s*:\s*\2\s+eq\s+'((?:[^']|'')*)'\s*\)\s*$", re.I)
 
@@ -51,6 +67,10 @@ def _error(status, code, message):
         status,
         {"error": {"code": code, "message": message, "innerError": {"date": _now(), "request-id": str(uuid.uuid4())}}},
     )
+
+
+def _read_only(name):
+    return _error(400, "Request_BadRequest", f"Property '{name}' is read-only and cannot be set.")
 
 
 def _not_found(object_id):
@@ -88,6 +108,13 @@ class Graph:
         self.members = {}  # group id -> [object ids]
         self.owners = {}  # group id -> [object ids]
         self.assignments = {}  # assignment id -> appRoleAssignment
+        self.created_at = {}  # object id -> time.monotonic() of its creation
+        self.replication_lag = 0.0
+
+    def _replicated(self, obj):
+        """Whether reads see ``obj`` yet (see replication lag, above)."""
+        created = self.created_at.get(obj["id"])
+        return created is None or time.monotonic() - created >= self.replication_lag
 
     def _of(self, kind):
         return [o for o in self.objects.values() if o["@odata.type"] == f"#microsoft.graph.{kind}"]
@@ -105,30 +132,49 @@ class Graph:
         if not parts:
             return _error(400, "BadRequest", "Invalid request.")
         head = parts[0]
-        match = _WITH_APP_ID.match(head)
+        match = _ALTERNATE_KEY.match(head)
         if match:
-            kind = COLLECTIONS[match.group(1).lower()]
-            found = next((o for o in self._of(kind) if o.get("appId", "").lower() == match.group(2).lower()), None)
-            if found is None:
-                return _not_found(match.group(2))
-            return self._item(request, kind, found, parts[1:])
+            return self._by_alternate_key(request, match, parts[1:])
         collection = head.lower()
         if collection == "directoryobjects" and len(parts) == 2 and request.method == "GET":
             found = self.objects.get(parts[1].lower())
-            return Reply(200, found) if found else _not_found(parts[1])
+            return Reply(200, found) if found and self._replicated(found) else _not_found(parts[1])
         if collection not in COLLECTIONS:
             return _error(400, "BadRequest", f"Resource not found for the segment '{head}'.")
         kind = COLLECTIONS[collection]
         if len(parts) == 1:
             if request.method == "GET":
-                return self._list(request, kind, self._of(kind), collection)
+                return self._list(request, kind, [o for o in self._of(kind) if self._replicated(o)], collection)
             if request.method == "POST":
                 return self._create(request, kind)
             return _error(405, "Request_BadRequest", "Method not allowed.")
         found = self.objects.get(parts[1].lower())
         if found is None or found["@odata.type"] != f"#microsoft.graph.{kind}":
             return _not_found(parts[1])
+        if request.method == "GET" and not self._replicated(found):
+            return _not_found(parts[1])
         return self._item(request, kind, found, parts[2:])
+
+    def _by_alternate_key(self, request, match, rest):
+        """``/applications(appId='...')``, ``/groups(uniqueName='...')``...: read, update, delete, upsert."""
+        kind = COLLECTIONS[match.group(1).lower()]
+        key = next((k for k in ALTERNATE_KEYS[kind] if k.lower() == match.group(2).lower()), None)
+        if key is None:
+            return _error(
+                400, "BadRequest", f"The key property '{match.group(2)}' is not an alternate key of '{kind}'."
+            )
+        value = match.group(3)
+        found = next((o for o in self._of(kind) if str(o.get(key) or "").lower() == value.lower()), None)
+        if key == "uniqueName" and request.method == "PATCH" and not rest and found is None:
+            if "create-if-missing" not in request.headers.get("prefer", "").lower():
+                return _not_found(value)
+            reply = self._create(request, kind, unique_name=value)
+            if reply.status == 201:
+                reply.headers["Preference-Applied"] = "create-if-missing"
+            return reply
+        if found is None or (request.method == "GET" and not self._replicated(found)):
+            return _not_found(value)
+        return self._item(request, kind, found, rest)
 
     def _list(self, request, kind, items, what):
         expression = request.query_lower.get("$filter")
@@ -190,8 +236,10 @@ class Graph:
 
     # ---- create ----------------------------------------------------------------------------------
 
-    def _create(self, request, kind):
+    def _create(self, request, kind, unique_name=None):
         body = request.json() or {}
+        if "uniqueName" in body and body["uniqueName"] != unique_name:
+            return _read_only("uniqueName")
         object_id = str(uuid.uuid4())
         if kind == "group":
             for required in ("displayName", "mailNickname", "mailEnabled", "securityEnabled"):
@@ -268,7 +316,10 @@ class Graph:
         obj.update(copy.deepcopy(body))
         obj["id"] = object_id
         obj["@odata.type"] = f"#microsoft.graph.{kind}"
+        if unique_name is not None:
+            obj["uniqueName"] = unique_name
         self.objects[object_id] = obj
+        self.created_at[object_id] = time.monotonic()
         reply = dict(self._view(obj))
         reply["@odata.context"] = self.context(f"{kind}s/$entity")
         return Reply(201, reply)
@@ -312,6 +363,8 @@ class Graph:
                 return Reply(200, reply)
             if request.method == "PATCH":
                 body = request.json() or {}
+                if "uniqueName" in body and body["uniqueName"] != obj.get("uniqueName"):
+                    return _read_only("uniqueName")
                 if kind == "application":
                     problem = self._check_application(body, obj)
                     if problem:

@@ -316,6 +316,8 @@ class StandIn:
             if config.get("durations") is not None:
                 self.arm.durations.update({k.lower(): float(v) for k, v in config["durations"].items()})
             self.faults.configure(config.get("faults"), config.get("seed"))
+            if config.get("graph_replication_lag") is not None:
+                self.graph.replication_lag = float(config["graph_replication_lag"])
             return Reply(200, {"durations": self.arm.durations, "faults": self.faults.rules})
         if request.method == "POST" and action == "reset":
             self.arm.reset()

@@ -6,7 +6,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 
 class RecordingAdapter:
-    """Answers requests in order with the given JSON bodies (None: no content) and records them."""
+    """Answers requests in order with the given JSON bodies (None: no content; an exception is raised, as
+    the real session raises GraphError) and records them."""
 
     def __init__(self, answers):
         self.answers = list(answers)
@@ -16,6 +17,8 @@ class RecordingAdapter:
         assert response_type == "bytes" and "XXX" in error_map
         self.requests.append((info.http_method.value, str(info.url), info.content, dict(info.request_headers)))
         answer = self.answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
         return None if answer is None else json.dumps(answer).encode()
 
     def reads(self):
@@ -41,8 +44,10 @@ def graph_client(adapter):
 class FakeGraphSession:
     def __init__(self, client):
         self.client = client
+        self.retry_not_found = []  # the flag of each call, in order
 
     def run(self, make_coroutine, retry_not_found=False, attempts=None):
+        self.retry_not_found.append(retry_not_found)
         return asyncio.run(make_coroutine(self.client))
 
     run_many = run
@@ -59,4 +64,15 @@ class FakeEntra:
         self.diff_mode = False
 
     def run(self, make_coroutine, retry_not_found=False):
-        return self.graph.run(make_coroutine)
+        return self.graph.run(make_coroutine, retry_not_found=retry_not_found)
+
+    def directory_object_url(self, object_id):
+        return "https://graph.example/v1.0/directoryObjects/%s" % object_id
+
+    def writes(self):
+        """(method, decoded path, JSON body, Prefer header) of each request that is not a GET."""
+        return [
+            (method, unquote(urlsplit(url).path), json.loads(content) if content else None, headers.get("prefer"))
+            for method, url, content, headers in self.adapter.requests
+            if method != "GET"
+        ]

@@ -3,8 +3,14 @@
 import pytest
 
 from ansible_collections.mcp_platform.azure.plugins.module_utils._access_model import entra_app_roles
-from ansible_collections.mcp_platform.azure.plugins.module_utils._entra import EntraInputError, changed_paths
+from ansible_collections.mcp_platform.azure.plugins.module_utils._entra import (
+    EntraInputError,
+    changed_paths,
+    unique_name,
+)
+from ansible_collections.mcp_platform.azure.plugins.module_utils._graph import GraphError
 from ansible_collections.mcp_platform.azure.plugins.modules import entra_application as module
+from tests.unit.plugins.modules._graph_fake import FakeEntra
 
 ADMIN_ID = "6d2b9a40-0000-4000-8000-000000000001"
 MODEL = [
@@ -254,3 +260,47 @@ def test_invalid_permission_ids_are_refused():
                 ]
             )
         )
+
+
+APP_OBJECT_ID = "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f"
+APP_ID = "6f1c2e3d-4b5a-4978-8695-a4b3c2d1e0f9"
+NOT_FOUND = GraphError("Request_ResourceNotFound: not there", status=404)
+
+
+def test_a_new_application_is_created_by_upsert_on_its_unique_name():
+    key = unique_name("application", "mcp-platform")
+    created = {"id": APP_OBJECT_ID, "appId": APP_ID, "displayName": "mcp-platform", "uniqueName": key}
+    entra = FakeEntra(params(display_name="mcp-platform"), [{"value": []}, NOT_FOUND, created, None])
+    result = module.run(entra)
+    assert result["operation"] == "create" and result["app_id"] == APP_ID
+    upsert, uris = entra.writes()
+    assert upsert[0:2] == ("PATCH", "/v1.0/applications(uniqueName='%s')" % key)
+    assert upsert[2]["displayName"] == "mcp-platform" and upsert[3] == "create-if-missing"
+    assert uris == ("PATCH", "/v1.0/applications/%s" % APP_OBJECT_ID, {"identifierUris": ["api://" + APP_ID]}, None)
+
+
+def test_an_application_graph_already_had_under_the_key_is_read_back_and_converged():
+    key = unique_name("application", "mcp-platform")
+    by_key = {
+        "id": APP_OBJECT_ID,
+        "appId": APP_ID,
+        "displayName": "mcp-platform",
+        "uniqueName": key,
+        "identifierUris": [],
+        "api": {"requestedAccessTokenVersion": 2},
+    }
+    entra = FakeEntra(params(display_name="mcp-platform"), [{"value": []}, NOT_FOUND, None, by_key, None])
+    result = module.run(entra)
+    assert result["changed"] and result["operation"] == "update" and result["id"] == APP_OBJECT_ID
+    assert result["changes"] == ["(found by uniqueName)", "identifierUris"]
+    assert [write[:2] for write in entra.writes()] == [
+        ("PATCH", "/v1.0/applications(uniqueName='%s')" % key),
+        ("PATCH", "/v1.0/applications/%s" % APP_OBJECT_ID),
+    ]
+    assert entra.graph.retry_not_found == [False, False, False, True, True]
+
+
+def test_with_app_id_no_unique_name_is_looked_up():
+    entra = FakeEntra(params(display_name="x", app_id=APP_ID, state="absent"), [NOT_FOUND])
+    assert not module.run(entra)["changed"]
+    assert [read[0] for read in entra.adapter.reads()] == ["/v1.0/applications(appId='%s')" % APP_ID]

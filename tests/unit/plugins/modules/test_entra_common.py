@@ -116,3 +116,64 @@ def test_groups_named_expands_one_relationship_with_ids_only():
         ("/v1.0/groups", {"$filter": "displayName eq 'MCP-Admin'", "$expand": "members($select=id)"}),
         ("/v1.0/groups", {"$filter": "displayName eq 'MCP-Admin'"}),
     ]
+
+
+def test_unique_name_is_derived_from_kind_and_display_name():
+    key = _entra.unique_name("group", "MCP-Admin")
+    assert key == _entra.unique_name("group", "mcp-admin"), "display names compare case-insensitively"
+    assert key.startswith("mcp-platform-group-") and len(key) <= 64
+    assert key != _entra.unique_name("group", "MCP-Read-Only")
+    assert key != _entra.unique_name("application", "MCP-Admin")
+    # Fixed for good: objects created by earlier versions are found by it.
+    assert key == "mcp-platform-group-" + str(_entra.uuid.uuid5(_entra.UNIQUE_NAME_NAMESPACE, "mcp-admin"))
+
+
+def test_upsert_patches_the_alternate_key_with_create_if_missing():
+    adapter = RecordingAdapter([{"id": "g", "uniqueName": "k"}, None])
+    client = builder(adapter)
+    assert asyncio.run(_entra.upsert(client.groups_with_unique_name("k"), {"displayName": "x"})) == {
+        "id": "g",
+        "uniqueName": "k",
+    }
+    assert asyncio.run(_entra.upsert(client.applications_with_unique_name("k"), {"displayName": "x"})) is None
+    (method, url, content, headers), second = adapter.requests
+    assert (method, url) == ("PATCH", "https://graph.example/v1.0/groups(uniqueName='k')")
+    assert json.loads(content) == {"displayName": "x"} and headers["prefer"] == "create-if-missing"
+    assert second[1] == "https://graph.example/v1.0/applications(uniqueName='k')"
+
+
+def test_read_or_none_is_none_only_on_not_found():
+    from tests.unit.plugins.modules._graph_fake import FakeEntra
+
+    entra = FakeEntra({}, [GraphError("Request_ResourceNotFound", status=404), {"id": "g"}])
+
+    def read(client):
+        return _entra.send(client.groups_with_unique_name("k"))
+
+    assert _entra.read_or_none(entra, read) is None
+    assert _entra.read_or_none(entra, read, retry_not_found=True) == {"id": "g"}
+    assert entra.graph.retry_not_found == [False, True]
+    with pytest.raises(GraphError):
+        _entra.read_or_none(FakeEntra({}, [GraphError("Authorization_RequestDenied", status=403)]), read)
+
+
+@pytest.mark.parametrize(
+    ("held_by", "expected"),
+    [
+        (None, (None, "key")),
+        ({"id": "g", "displayName": "mcp-admin"}, ({"id": "g", "displayName": "mcp-admin"}, "key")),
+        # Renamed since it was created: the key is taken, a new object is made without one.
+        ({"id": "g", "displayName": "MCP-Renamed"}, (None, None)),
+    ],
+)
+def test_claimed_by_key(held_by, expected):
+    key = _entra.unique_name("group", "MCP-Admin")
+    asked = []
+
+    def read_by_key(unique):
+        asked.append(unique)
+        return held_by
+
+    found, claimed = _entra.claimed_by_key("group", "MCP-Admin", read_by_key)
+    assert asked == [key] and found == expected[0]
+    assert claimed == (key if expected[1] == "key" else None)

@@ -2,7 +2,12 @@
 
 import pytest
 
-from ansible_collections.mcp_platform.azure.plugins.module_utils._entra import EntraInputError, require_guids
+from ansible_collections.mcp_platform.azure.plugins.module_utils._entra import (
+    EntraInputError,
+    require_guids,
+    unique_name,
+)
+from ansible_collections.mcp_platform.azure.plugins.module_utils._graph import GraphError
 from ansible_collections.mcp_platform.azure.plugins.modules import entra_group, entra_group_info
 from tests.unit.plugins.modules._graph_fake import FakeEntra
 
@@ -126,8 +131,6 @@ def test_read_group_without_managed_references_expands_nothing():
 
 
 def test_a_member_added_meanwhile_counts_as_added():
-    from ansible_collections.mcp_platform.azure.plugins.module_utils._graph import GraphError
-
     exists = GraphError(
         "Request_BadRequest: One or more added object references already exist for the following modified "
         "properties: 'members'.",
@@ -136,3 +139,55 @@ def test_a_member_added_meanwhile_counts_as_added():
     assert entra_group.already_referenced(exists)
     assert not entra_group.already_referenced(GraphError("Request_BadRequest: Invalid object", status=400))
     assert not entra_group.already_referenced(GraphError("already exists", status=404))
+
+
+NOT_FOUND = GraphError("Request_ResourceNotFound: not there", status=404)
+
+
+def test_a_new_group_is_created_by_upsert_on_its_unique_name():
+    key = unique_name("group", "MCP-Admin")
+    created = {"id": GROUP_ID, "displayName": "MCP-Admin", "uniqueName": key}
+    entra = FakeEntra(params(display_name="MCP-Admin", members=[ADA]), [{"value": []}, NOT_FOUND, created, None])
+    result = entra_group.run(entra)
+    assert result["operation"] == "create" and result["id"] == GROUP_ID and result["members_added"] == [ADA]
+    assert [read[0] for read in entra.adapter.reads()] == ["/v1.0/groups", "/v1.0/groups(uniqueName='%s')" % key]
+    upsert, member = entra.writes()
+    assert upsert == (
+        "PATCH",
+        "/v1.0/groups(uniqueName='%s')" % key,
+        entra_group.creation_body(entra.params),
+        "create-if-missing",
+    )
+    assert member[:2] == ("POST", "/v1.0/groups/%s/members/$ref" % GROUP_ID)
+
+
+def test_a_group_graph_already_had_under_the_key_is_read_back_and_converged():
+    key = unique_name("group", "MCP-Admin")
+    by_key = {"id": GROUP_ID, "displayName": "MCP-Admin", "uniqueName": key, "members": [{"id": REY}]}
+    entra = FakeEntra(
+        params(display_name="MCP-Admin", members=[ADA], purge_members=True),
+        [{"value": []}, NOT_FOUND, None, by_key, None, None],
+    )
+    result = entra_group.run(entra)
+    assert result["changed"] and result["operation"] == "update" and result["id"] == GROUP_ID
+    assert result["changes"] == ["(found by uniqueName)", "members"]
+    assert (result["members_added"], result["members_removed"]) == ([ADA], [REY])
+    assert [write[:2] for write in entra.writes()] == [
+        ("PATCH", "/v1.0/groups(uniqueName='%s')" % key),
+        ("POST", "/v1.0/groups/%s/members/$ref" % GROUP_ID),
+        ("DELETE", "/v1.0/groups/%s/members/%s/$ref" % (GROUP_ID, REY)),
+    ]
+    # Graph said the group exists: reading it back, and writing to it, wait out replication lag.
+    assert entra.graph.retry_not_found == [False, False, False, True, True, False]
+
+
+def test_a_group_found_by_key_when_lists_lag_is_managed_without_a_write_of_its_own():
+    key = unique_name("group", "MCP-Admin")
+    by_key = {"id": GROUP_ID, "displayName": "MCP-Admin", "uniqueName": key, "members": [{"id": ADA}]}
+    entra = FakeEntra(params(display_name="MCP-Admin", members=[ADA]), [{"value": []}, by_key])
+    result = entra_group.run(entra)
+    assert not result["changed"] and result["id"] == GROUP_ID and entra.writes() == []
+    assert entra.adapter.reads()[1] == (
+        "/v1.0/groups(uniqueName='%s')" % key,
+        {"$expand": "members($select=id)"},
+    )
