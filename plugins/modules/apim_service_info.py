@@ -24,29 +24,10 @@ options:
   resource_group:
     description: Resource group of the service(s). Required with O(name).
     type: str
-  wait:
-    description:
-      - Wait until the named service is no longer being created or updated. Needs O(name).
-      - A service that does not exist is not waited for; RV(exists) is then false.
-    type: bool
-    default: false
-  wait_timeout:
-    description:
-      - Seconds to wait with O(wait=true).
-      - The task fails, naming this option, when the service is still busy then.
-    type: int
-    default: 3600
-  fail_on_failed:
-    description: With O(wait=true), fail the task when the service settles in the V(Failed) state.
-    type: bool
-    default: true
 extends_documentation_fragment:
   - mcp_platform.azure.auth
+  - mcp_platform.azure.wait
   - mcp_platform.azure.attributes.INFO
-notes:
-  - The interval between two reads while waiting is 30 seconds; the environment variable
-    E(MCP_PLATFORM_AZURE_POLLING_INTERVAL) overrides it.
-  - A service that has already settled is read once.
 author:
   - mcp_platform maintainers (@mcp-platform)
 """

@@ -15,6 +15,9 @@ description:
   - Returns one vCore cluster by name, the clusters of a resource group, or every cluster of the subscription.
   - Each cluster comes with its connection string templates (C(<user>) and C(<password>) placeholders).
     Passwords are never returned.
+  - With O(wait=true) and O(name), waits until the cluster has settled (for example after
+    M(mcp_platform.azure.mongo_cluster) started it with O(mcp_platform.azure.mongo_cluster#module:wait=false)), up to
+    O(wait_timeout) seconds.
 requirements:
   - azure-mgmt-mongocluster >= 1.0.0
 options:
@@ -29,31 +32,10 @@ options:
       - Also read each cluster's connection string templates (the read-only C(listConnectionStrings) action).
     type: bool
     default: true
-  wait:
-    description:
-      - Wait until the named cluster is no longer being created or updated (for example after
-        M(mcp_platform.azure.mongo_cluster) started it with O(mcp_platform.azure.mongo_cluster#module:wait=false)).
-        Needs O(name).
-      - A cluster that does not exist is not waited for; RV(resources) is then empty.
-      - A cluster that has already settled is read once.
-    type: bool
-    default: false
-  wait_timeout:
-    description:
-      - Seconds to wait with O(wait=true).
-      - The task fails, naming this option, when the cluster is still busy then.
-    type: int
-    default: 3600
-  fail_on_failed:
-    description: With O(wait=true), fail the task when the cluster settles in the V(Failed) state.
-    type: bool
-    default: true
 extends_documentation_fragment:
   - mcp_platform.azure.auth
+  - mcp_platform.azure.wait
   - mcp_platform.azure.attributes.INFO
-notes:
-  - The interval between two reads while waiting is 30 seconds; the environment variable
-    E(MCP_PLATFORM_AZURE_POLLING_INTERVAL) overrides it.
 author:
   - mcp_platform maintainers (@mcp-platform)
 """
