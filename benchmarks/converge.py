@@ -184,14 +184,17 @@ def calls(traffic):
 def managed_resources(writes):
     """What the first converge created: ARM resources, imported images and Graph objects.
 
-    A group's members and an application's later PATCH are part of the object they belong to.
+    Graph objects are created by POST or by an upsert on their uniqueName; a group's members and an
+    application's later PATCH are part of the object they belong to.
     """
     ids = set()
     for entry in writes:
         path = entry["path"].split("?")[0].lower().rstrip("/")
         body = entry.get("request_body") if isinstance(entry.get("request_body"), dict) else {}
         if entry["kind"] == "graph":
-            if entry["method"] == "POST" and "/$ref" not in path:
+            if "(uniquename=" in path:
+                ids.add(path)  # created by upsert on its alternate key
+            elif entry["method"] == "POST" and "/$ref" not in path:
                 ids.add(f"{path}#{len(ids)}")
         elif entry["kind"] == "arm" and entry["method"] == "PUT":
             ids.add(path)
