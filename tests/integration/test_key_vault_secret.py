@@ -7,9 +7,9 @@ import uuid
 from pathlib import Path
 
 import jwt
-from azure.identity import ClientSecretCredential
 
 from tests.integration.harness import REPO_ROOT
+from tests.sandbox.clients import credential as sandbox_credential
 
 SECRETS_OFFICER = "Key Vault Secrets Officer"
 VAULT_URIS = {}  # vault name -> data-plane URI, as the key_vault module returned it
@@ -17,14 +17,7 @@ VAULT_URIS = {}  # vault name -> data-plane URI, as the key_vault module returne
 
 def _deployer_object_id(standin):
     env = standin.env
-    credential = ClientSecretCredential(
-        env["AZURE_TENANT"],
-        env["AZURE_CLIENT_ID"],
-        env["AZURE_SECRET"],
-        authority=env["AZURE_AUTHORITY_HOST"],
-        disable_instance_discovery=True,
-        connection_verify=env["REQUESTS_CA_BUNDLE"],
-    )
+    credential = sandbox_credential(env, connection_verify=env["REQUESTS_CA_BUNDLE"])
     token = credential.get_token("https://management.azure.com/.default").token
     return jwt.decode(token, options={"verify_signature": False})["oid"]
 

@@ -2,8 +2,9 @@
 
 import urllib.parse
 
-from azure.identity import ClientSecretCredential
 from azure.keyvault.secrets import SecretClient
+
+from tests.sandbox.clients import credential as sandbox_credential
 
 
 def vault_secrets(standin, arm, deployment):
@@ -12,14 +13,7 @@ def vault_secrets(standin, arm, deployment):
     vaults = arm.request("GET", f"{group}/providers/Microsoft.KeyVault/vaults", "2024-11-01")["value"]
     assert len(vaults) == 1, [v["name"] for v in vaults]
     env = standin.env
-    credential = ClientSecretCredential(
-        env["AZURE_TENANT"],
-        env["AZURE_CLIENT_ID"],
-        env["AZURE_SECRET"],
-        authority=env["AZURE_AUTHORITY_HOST"],
-        disable_instance_discovery=True,
-        connection_verify=env["REQUESTS_CA_BUNDLE"],
-    )
+    credential = sandbox_credential(env, connection_verify=env["REQUESTS_CA_BUNDLE"])
     client = SecretClient(
         vaults[0]["properties"]["vaultUri"],
         credential,

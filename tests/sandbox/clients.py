@@ -5,13 +5,15 @@ from azure.identity import ClientSecretCredential
 ARM_SCOPE = "https://management.azure.com/.default"
 
 
-def credential(env):
+def credential(env, secret=None, **options):
+    """The stand-in's deploying service principal (or, with ``secret``, a wrong secret for it)."""
     return ClientSecretCredential(
         env["AZURE_TENANT"],
         env["AZURE_CLIENT_ID"],
-        env["AZURE_SECRET"],
+        env["AZURE_SECRET"] if secret is None else secret,
         authority=env["AZURE_AUTHORITY_HOST"],
         disable_instance_discovery=True,
+        **options,
     )
 
 

@@ -9,12 +9,11 @@ import uuid
 
 import pytest
 from azure.core.exceptions import ClientAuthenticationError, HttpResponseError, ResourceNotFoundError
-from azure.identity import ClientSecretCredential
 from azure.mgmt.mongocluster import MongoClusterMgmtClient
 from azure.mgmt.network import NetworkManagementClient
 from azure.mgmt.resource.resources import ResourceManagementClient
 
-from tests.sandbox.clients import ARM_SCOPE
+from tests.sandbox.clients import ARM_SCOPE, credential
 
 
 def _get(standin, path):
@@ -46,21 +45,9 @@ def test_metadata_endpoint_answers_both_shapes(standin):
 
 
 def test_token_for_good_credentials_and_aadsts_for_bad(sdk_env):
-    good = ClientSecretCredential(
-        sdk_env["AZURE_TENANT"],
-        sdk_env["AZURE_CLIENT_ID"],
-        sdk_env["AZURE_SECRET"],
-        authority=sdk_env["AZURE_AUTHORITY_HOST"],
-        disable_instance_discovery=True,
-    )
+    good = credential(sdk_env)
     assert good.get_token(ARM_SCOPE).token.count(".") == 2
-    bad = ClientSecretCredential(
-        sdk_env["AZURE_TENANT"],
-        sdk_env["AZURE_CLIENT_ID"],
-        "not-the-secret",
-        authority=sdk_env["AZURE_AUTHORITY_HOST"],
-        disable_instance_discovery=True,
-    )
+    bad = credential(sdk_env, secret="not-the-secret")
     with pytest.raises(ClientAuthenticationError, match="AADSTS7000215"):
         bad.get_token(ARM_SCOPE)
 
