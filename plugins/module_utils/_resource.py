@@ -643,8 +643,23 @@ def list_resources(arm, resource):
         raise
 
 
-def run_info_module(argument_spec, resource, **arm_kwargs):
-    """The whole ``main()`` of an ``_info`` module: returns ``resources`` (a list of wire dicts)."""
+# A name needs its resource group; without a name an _info module lists the group's or the subscription's.
+LOOKUP_REQUIRED_BY = {"name": ("resource_group",)}
+
+
+def lookup_argument_spec(**more):
+    """Options of an ``_info`` module that reads one resource by name or lists them, and ``more``."""
+    return dict(name=dict(type="str"), resource_group=dict(type="str"), **more)
+
+
+def run_info_module(resource, argument_spec=None, **arm_kwargs):
+    """The whole ``main()`` of an ``_info`` module: returns ``resources`` (a list of wire dicts).
+
+    The options are the lookup ones (``lookup_argument_spec``) unless ``argument_spec`` is given.
+    """
+    if argument_spec is None:
+        argument_spec = lookup_argument_spec()
+        arm_kwargs.setdefault("required_by", LOOKUP_REQUIRED_BY)
     arm = ArmModule(argument_spec, **arm_kwargs)
     try:
         found = list_resources(arm, resource)

@@ -96,10 +96,15 @@ resources:
 """
 
 from ansible_collections.mcp_platform.azure.plugins.module_utils._apim import apim_operations, service_summary
-from ansible_collections.mcp_platform.azure.plugins.module_utils._resource import ArmModule, ArmResource
+from ansible_collections.mcp_platform.azure.plugins.module_utils._resource import (
+    LOOKUP_REQUIRED_BY,
+    ArmModule,
+    ArmResource,
+    lookup_argument_spec,
+)
 from ansible_collections.mcp_platform.azure.plugins.module_utils._wait import WAIT_ARGUMENT_SPEC, find_or_wait
 
-ARGUMENT_SPEC = dict(name=dict(type="str"), resource_group=dict(type="str"), **WAIT_ARGUMENT_SPEC)
+ARGUMENT_SPEC = lookup_argument_spec(**WAIT_ARGUMENT_SPEC)
 
 RESOURCE = ArmResource(
     sdk=apim_operations("api_management_service"),
@@ -110,7 +115,7 @@ RESOURCE = ArmResource(
 
 
 def main():
-    arm = ArmModule(ARGUMENT_SPEC, required_by={"name": "resource_group"})
+    arm = ArmModule(ARGUMENT_SPEC, required_by=LOOKUP_REQUIRED_BY)
     found = find_or_wait(arm, RESOURCE)
     service = service_summary(found[0]) if arm.params.get("name") and found else {}
     arm.exit(changed=False, exists=bool(found), service=service, resources=found)

@@ -53,11 +53,6 @@ resources:
 
 from ansible_collections.mcp_platform.azure.plugins.module_utils._resource import ArmResource, run_info_module
 
-ARGUMENT_SPEC = dict(
-    name=dict(type="str"),
-    resource_group=dict(type="str"),
-)
-
 RESOURCE = ArmResource(
     sdk=("azure.mgmt.keyvault", "KeyVaultManagementClient", "vaults"),
     path=("resource_group", "name"),
@@ -67,7 +62,7 @@ RESOURCE = ArmResource(
 
 
 def main():
-    run_info_module(ARGUMENT_SPEC, RESOURCE, required_by={"name": ("resource_group",)})
+    run_info_module(RESOURCE)
 
 
 if __name__ == "__main__":

@@ -55,11 +55,6 @@ resources:
 
 from ansible_collections.mcp_platform.azure.plugins.module_utils._resource import ArmResource, run_info_module
 
-ARGUMENT_SPEC = dict(
-    name=dict(type="str"),
-    resource_group=dict(type="str"),
-)
-
 RESOURCE = ArmResource(
     sdk=("azure.mgmt.loganalytics", "LogAnalyticsManagementClient", "workspaces"),
     path=("resource_group", "name"),
@@ -69,7 +64,7 @@ RESOURCE = ArmResource(
 
 
 def main():
-    run_info_module(ARGUMENT_SPEC, RESOURCE, required_by={"name": ("resource_group",)})
+    run_info_module(RESOURCE)
 
 
 if __name__ == "__main__":

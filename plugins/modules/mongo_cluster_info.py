@@ -87,16 +87,16 @@ from ansible_collections.mcp_platform.azure.plugins.module_utils._mongo_cluster 
     connection_strings,
 )
 from ansible_collections.mcp_platform.azure.plugins.module_utils._resource import (
+    LOOKUP_REQUIRED_BY,
     ArmError,
     ArmModule,
     ArmResource,
     ModuleError,
+    lookup_argument_spec,
 )
 from ansible_collections.mcp_platform.azure.plugins.module_utils._wait import WAIT_ARGUMENT_SPEC, find_or_wait
 
-ARGUMENT_SPEC = dict(
-    name=dict(type="str"),
-    resource_group=dict(type="str"),
+ARGUMENT_SPEC = lookup_argument_spec(
     connection_strings=dict(type="bool", default=True),
     **WAIT_ARGUMENT_SPEC,
 )
@@ -117,7 +117,7 @@ def _resource_group_of(resource_id):
 
 
 def main():
-    arm = ArmModule(ARGUMENT_SPEC, required_by={"name": ("resource_group",)})
+    arm = ArmModule(ARGUMENT_SPEC, required_by=LOOKUP_REQUIRED_BY)
     found = []
     listed = find_or_wait(arm, RESOURCE)
     try:

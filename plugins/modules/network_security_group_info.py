@@ -142,9 +142,11 @@ flows:
 import ipaddress
 
 from ansible_collections.mcp_platform.azure.plugins.module_utils._resource import (
+    LOOKUP_REQUIRED_BY,
     ArmError,
     ArmModule,
     arm_error_from,
+    lookup_argument_spec,
     to_wire,
 )
 
@@ -159,9 +161,7 @@ FLOW_SPEC = dict(
     destination_port=dict(type="int", required=True),
 )
 
-ARGUMENT_SPEC = dict(
-    name=dict(type="str"),
-    resource_group=dict(type="str"),
+ARGUMENT_SPEC = lookup_argument_spec(
     flows=dict(type="list", elements="dict", options=FLOW_SPEC, default=[]),
 )
 
@@ -267,7 +267,7 @@ def find(arm):
 
 
 def main():
-    arm = ArmModule(ARGUMENT_SPEC, required_by={"name": ("resource_group",)})
+    arm = ArmModule(ARGUMENT_SPEC, required_by=LOOKUP_REQUIRED_BY)
     params = arm.params
     if params["flows"] and not params["name"]:
         arm.fail("flows: needs name (flows are evaluated against one network security group)")

@@ -71,12 +71,15 @@ from ansible_collections.mcp_platform.azure.plugins.module_utils._network import
     endpoint_addresses,
     run_guarded,
 )
-from ansible_collections.mcp_platform.azure.plugins.module_utils._resource import ArmError, arm_error_from, to_wire
-
-ARGUMENT_SPEC = dict(
-    name=dict(type="str"),
-    resource_group=dict(type="str"),
+from ansible_collections.mcp_platform.azure.plugins.module_utils._resource import (
+    LOOKUP_REQUIRED_BY,
+    ArmError,
+    arm_error_from,
+    lookup_argument_spec,
+    to_wire,
 )
+
+ARGUMENT_SPEC = lookup_argument_spec()
 
 SDK = ("azure.mgmt.network", "NetworkManagementClient", "private_endpoints")
 
@@ -111,7 +114,7 @@ def find(arm):
 
 
 def main():
-    arm = ArmModule(ARGUMENT_SPEC, required_by={"name": ("resource_group",)})
+    arm = ArmModule(ARGUMENT_SPEC, required_by=LOOKUP_REQUIRED_BY)
 
     def work():
         return dict(changed=False, private_endpoints=[describe(arm, endpoint) for endpoint in find(arm)])

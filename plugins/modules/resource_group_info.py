@@ -60,7 +60,7 @@ RESOURCE = ArmResource(
 
 
 def main():
-    run_info_module(ARGUMENT_SPEC, RESOURCE)
+    run_info_module(RESOURCE, ARGUMENT_SPEC)
 
 
 if __name__ == "__main__":

@@ -59,17 +59,16 @@ subnets:
 """
 
 from ansible_collections.mcp_platform.azure.plugins.module_utils._resource import (
+    LOOKUP_REQUIRED_BY,
     ArmError,
     ArmModule,
     ArmResource,
     ModuleError,
     list_resources,
+    lookup_argument_spec,
 )
 
-ARGUMENT_SPEC = dict(
-    name=dict(type="str"),
-    resource_group=dict(type="str"),
-)
+ARGUMENT_SPEC = lookup_argument_spec()
 
 RESOURCE = ArmResource(
     sdk=("azure.mgmt.network", "NetworkManagementClient", "virtual_networks"),
@@ -94,7 +93,7 @@ def summary(subnet):
 
 
 def main():
-    arm = ArmModule(ARGUMENT_SPEC, required_by={"name": ("resource_group",)})
+    arm = ArmModule(ARGUMENT_SPEC, required_by=LOOKUP_REQUIRED_BY)
     try:
         found = list_resources(arm, RESOURCE)
     except ModuleError as exc:
